@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+// kconform: an independent reference implementation and conformance suite for the Keras model file formats.
+// Targets and their boundaries are described in docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "kconform",
+    products: [
+        .executable(name: "kconform", targets: ["kconform"]),
+        .library(name: "KerasFormat", targets: ["KerasFormat"]),
+        .library(name: "KerasZip", targets: ["KerasZip"]),
+        .library(name: "KerasHDF5", targets: ["KerasHDF5"]),
+        .library(name: "KerasJSON", targets: ["KerasJSON"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: module maps and tiny C shims only. Never used to parse untrusted bytes.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+
+        // Bounds-checked byte views and cursors shared by the three readers.
+        .target(name: "KerasBytes", dependencies: ["CZlib"]),
+        // Strict readers of untrusted bytes (pure Swift; zlib only for inflate) and writers of trusted data.
+        .target(name: "KerasZip", dependencies: ["KerasBytes", "CZlib", "CZip"]),
+        .target(name: "KerasHDF5", dependencies: ["KerasBytes", "CZlib", "CHDF5"]),
+        .target(name: "KerasJSON", dependencies: ["KerasBytes"]),
+        // The file model and the rule engine.
+        .target(name: "KerasFormat", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasBytes"]),
+        // Readers through libzip/libhdf5, for differential tests only.
+        .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes"]),
+        .executableTarget(
+            name: "kconform",
+            dependencies: ["KerasFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+
+        .testTarget(name: "KerasBytesTests", dependencies: ["KerasBytes", "CZlib"]),
+        .testTarget(name: "KerasZipTests", dependencies: ["KerasZip", "KerasOracles"]),
+        .testTarget(name: "KerasHDF5Tests", dependencies: ["KerasHDF5", "KerasOracles"]),
+        .testTarget(name: "KerasJSONTests", dependencies: ["KerasJSON"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles"]),
+        .testTarget(name: "kconformTests", dependencies: ["kconform"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
