@@ -1,0 +1,95 @@
+import KerasBytes
+import KerasHDF5
+
+/// The outcome of checking one path.
+public struct CheckResult: Sendable {
+    /// The path as given.
+    public let path: String
+    /// What the path holds.
+    public let kind: KerasFileKind
+    /// Every finding, in the order found.
+    public let findings: [Finding]
+    /// How many variables had their data read.
+    public let variablesRead: Int
+    /// How many bytes of variable data were read.
+    public let bytesRead: Int
+
+    /// The number of findings of `severity`.
+    public func count(_ severity: Severity) -> Int { findings.count { $0.severity == severity } }
+    /// Whether no finding is an error.
+    public var passed: Bool { count(.error) == 0 }
+}
+
+/// Runs the structural rules over a file and reads every variable's data once.
+public struct Checker: Sendable {
+    /// The budgets applied while reading.
+    public var limits: ReadLimits
+
+    /// A checker with `limits`.
+    public init(limits: ReadLimits = ReadLimits()) {
+        self.limits = limits
+    }
+
+    /// Opens and checks `path`; throws only when the path cannot be read at all.
+    public func check(_ path: String) throws(KerasFileError) -> CheckResult {
+        check(try KerasFile.open(path, limits: limits))
+    }
+
+    /// Checks an opened file: its findings, then one read of every variable's data.
+    public func check(_ file: KerasFile) -> CheckResult {
+        var findings = file.findings
+        var variablesRead = 0
+        var bytesRead = 0
+        if let weights = file.weights {
+            for variable in weights.variables {
+                let source = weights.sources[variable.sourceIndex]
+                let here = Location(file: file.path, member: source.name, hdf5Path: variable.hdf5Path)
+                let data: ByteView
+                do { data = try source.file.data(of: variable.dataset) } catch {
+                    findings.append(Finding(.weightDataUnreadable, "\(error.code.ruleID): \(error.reason)", at: here))
+                    continue
+                }
+                variablesRead += 1
+                bytesRead += data.count
+                if let (nan, infinite) = FiniteScan.count(data, dtype: variable.dtype), nan + infinite > 0 {
+                    findings.append(Finding(.nonFiniteWeights, "\(nan) NaN and \(infinite) infinite values", at: here))
+                }
+            }
+        }
+        return CheckResult(path: file.path, kind: file.kind, findings: findings, variablesRead: variablesRead, bytesRead: bytesRead)
+    }
+}
+
+/// Counts NaN and infinite values of little-endian IEEE data by their exponent bits.
+enum FiniteScan {
+    /// `(nan, infinite)` for float dtypes, nil for others.
+    static func count(_ data: ByteView, dtype: String) -> (Int, Int)? {
+        switch dtype {
+        case "float16": scan(data, UInt16.self, exponent: 0x7C00, mantissa: 0x03FF)
+        case "bfloat16": scan(data, UInt16.self, exponent: 0x7F80, mantissa: 0x007F)
+        case "float32": scan(data, UInt32.self, exponent: 0x7F80_0000, mantissa: 0x007F_FFFF)
+        case "float64": scan(data, UInt64.self, exponent: 0x7FF0_0000_0000_0000, mantissa: 0x000F_FFFF_FFFF_FFFF)
+        default: nil
+        }
+    }
+
+    private static func scan<T: FixedWidthInteger & UnsignedInteger>(_ data: ByteView, _: T.Type, exponent: T, mantissa: T) -> (Int, Int) {
+        let width = MemoryLayout<T>.size
+        var special = 0
+        data.withUnsafeBytes { raw in
+            let count = raw.count / width
+            for index in 0..<count where T(littleEndian: raw.loadUnaligned(fromByteOffset: index * width, as: T.self)) & exponent == exponent {
+                special += 1
+            }
+        }
+        guard special > 0 else { return (0, 0) }
+        var nan = 0
+        data.withUnsafeBytes { raw in
+            for index in 0..<(raw.count / width) {
+                let bits = T(littleEndian: raw.loadUnaligned(fromByteOffset: index * width, as: T.self))
+                if bits & exponent == exponent, bits & mantissa != 0 { nan += 1 }
+            }
+        }
+        return (nan, special - nan)
+    }
+}
