@@ -29,7 +29,7 @@ final class ByteStorage: @unchecked Sendable {
         guard count > 0 else { return ByteStorage(base: nil, count: 0, release: { _, _ in }) }
         let memory = UnsafeMutableRawPointer.allocate(byteCount: count, alignment: 16)
         let typed = UnsafeMutableRawBufferPointer(start: memory, count: count)
-        _ = typed.copyBytes(from: bytes)
+        typed.copyBytes(from: bytes)
         return ByteStorage(base: UnsafeRawPointer(memory), count: count, release: { pointer, _ in pointer.deallocate() })
     }
 

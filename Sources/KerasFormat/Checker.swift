@@ -1,5 +1,6 @@
 import KerasBytes
 import KerasHDF5
+import KerasZip
 
 /// The outcome of checking one path.
 public struct CheckResult: Sendable {
@@ -56,7 +57,23 @@ public struct Checker: Sendable {
                 }
             }
         }
+        if let archive = file.archive { findings += verifyUnreadMembers(archive, file: file) }
         return CheckResult(path: file.path, kind: file.kind, findings: findings, variablesRead: variablesRead, bytesRead: bytesRead)
+    }
+
+    /// CRC-32 and size of every member that opening did not already read (assets, extras, shadowed duplicates).
+    private func verifyUnreadMembers(_ archive: ZipArchive, file: KerasFile) -> [Finding] {
+        let read = [KerasFileReader.configName, KerasFileReader.metadataName, KerasFileReader.weightsName]
+        var findings: [Finding] = []
+        for entry in archive.entries {
+            if read.contains(entry.name), archive.entry(named: entry.name) == entry { continue }
+            do throws(ZipError) { try archive.verify(entry) } catch {
+                if archive.issues.contains(where: { $0.code == error.code && $0.member == error.member }) { continue }
+                let message = error.location.isEmpty ? error.reason : "\(error.reason) (at \(error.location))"
+                findings.append(Finding(RuleCatalogue.rule(for: error.code), message, at: Location(file: file.path, member: entry.name)))
+            }
+        }
+        return findings
     }
 }
 

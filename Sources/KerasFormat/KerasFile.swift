@@ -1,5 +1,6 @@
 import KerasBytes
 import KerasJSON
+import KerasZip
 
 /// A Keras model file as kconform sees it: what kind it is, what it contains, and what was wrong
 /// while reading it.
@@ -49,6 +50,8 @@ public struct KerasFile: Sendable {
     public let weights: WeightsTree?
     /// Everything found wrong or notable while reading, in the order found.
     public let findings: [Finding]
+    /// The parsed archive, for `.keras` files that could be parsed.
+    public let archive: ZipArchive?
 
     /// Reads `path`; throws only when the path itself cannot be read.
     public static func open(_ path: String, limits: ReadLimits = ReadLimits()) throws(KerasFileError) -> KerasFile {
@@ -70,6 +73,6 @@ extension KerasFile {
     fileprivate init(_ reader: KerasFileReader) {
         self.init(path: reader.path, kind: reader.kind, byteCount: reader.byteCount, members: reader.members,
                   metadata: reader.metadata, configJSON: reader.configJSON, config: reader.config,
-                  weights: reader.weights, findings: reader.findings)
+                  weights: reader.weights, findings: reader.findings, archive: reader.archive)
     }
 }

@@ -25,6 +25,7 @@ struct KerasFileReader {
     var config: ModelConfig?
     var weights: WeightsTree?
     var findings: [Finding] = []
+    var archive: ZipArchive?
 
     init(path: String, limits: ReadLimits) {
         self.path = path
@@ -63,16 +64,12 @@ struct KerasFileReader {
             readArchive(bytes)
         } else if bytes.starts(with: Self.hdf5Signature) {
             readHDF5File(bytes, name: nil)
-        } else if lowered.hasSuffix(".json"), firstNonSpace(bytes) == UInt8(ascii: "{") {
+        } else if lowered.hasSuffix(".json") {
             kind = .shardedWeights
             readShardedIndex(bytes)
         } else {
             findings.append(Finding(.unrecognizedFile, "not a zip archive, an HDF5 file or a sharded-weights index", at: location))
         }
-    }
-
-    private func firstNonSpace(_ bytes: ByteView) -> UInt8? {
-        bytes.prefix(4096).first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
     }
 
     // MARK: Reporting
@@ -92,6 +89,7 @@ struct KerasFileReader {
             report(error, member: nil)
             return
         }
+        self.archive = archive
         for issue in archive.issues { report(issue, member: issue.member) }
         members = archive.entries.map { entry in
             KerasFile.Member(name: entry.name, size: entry.uncompressedSize, compressedSize: entry.compressedSize,
