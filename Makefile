@@ -2,6 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
+ASSETS_VENV ?= .venv-corpus-assets
 
 .PHONY: deps build release demo test corpus bench clean
 
@@ -23,11 +24,17 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## Regenerates Corpus/golden with pinned real Keras (needs network access to PyPI).
+## Regenerates Corpus/golden with pinned real Keras (PyPI access; about a minute after installs).
+## The lookup-layer models need TensorFlow, whose h5py pin differs, hence a second environment.
 corpus:
+	scripts/install-deps.sh
+	command -v h5debug >/dev/null || apt-get install -y -qq hdf5-tools
 	python3 -m venv $(PYTHON_VENV)
 	$(PYTHON_VENV)/bin/pip install -q -r scripts/corpus/requirements.txt
-	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_golden.py
+	python3 -m venv $(ASSETS_VENV)
+	$(ASSETS_VENV)/bin/pip install -q -r scripts/corpus/requirements-assets.txt
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_golden.py --assets-python $(ASSETS_VENV)/bin/python
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/verify_golden.py
 
 ## Check-versus-h5py-versus-Keras benchmark (see Benchmarks/README.md).
 bench: release
