@@ -30,7 +30,7 @@ let package = Package(
         // The file model and the rule engine.
         .target(name: "KerasFormat", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasBytes"]),
         // Readers through libzip/libhdf5, for differential tests only.
-        .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes"]),
+        .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes", "KerasHDF5"]),
         .executableTarget(
             name: "kconform",
             dependencies: ["KerasFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -141,49 +141,70 @@ public struct Inspection: Sendable {
     }
 }
 
-/// The KerasFileEditor `summary()` tree (FORMAT.md 10): `vars` levels collapsed, empty objects dropped,
-/// leaves as `0: shape=(4, 3), dtype=float32`; object rows carry the saved name, which Keras means to show.
+/// The KerasFileEditor `summary()` tree (FORMAT.md 10) in Keras's own layout: `vars` levels collapsed,
+/// entries in HDF5 order (the leaves of an object where `vars` sorts among its children), empty objects
+/// dropped, leaves as `0: shape=(4, 3), dtype=float32`. Two differences, both deliberate: object rows carry
+/// the saved name, which Keras means to print but never does, and objects nested under an object whose own
+/// `vars` is empty (an LSTM's `cell`, layers of nested models) are shown, where Keras omits them.
 enum WeightsStructure {
     final class Node {
-        var children: [(String, Node)] = []
-        var leaves: [String] = []
+        var children: [(key: String, node: Node)] = []
+        var leaves: [(key: String, text: String)] = []
         var name: String?
 
         func child(_ key: String) -> Node {
-            if let existing = children.first(where: { $0.0 == key }) { return existing.1 }
+            if let existing = children.first(where: { $0.key == key }) { return existing.node }
             let node = Node()
             children.append((key, node))
             return node
         }
+
+        /// Children and leaves in HDF5 order: leaves stand where `vars` sorts among the children.
+        var entries: [(label: String, node: Node?)] {
+            let byteOrder: (String, String) -> Bool = { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            let leafEntries = leaves.sorted { byteOrder($0.key, $1.key) }.map { (label: $0.text, node: Node?.none) }
+            let sortedChildren = children.sorted { byteOrder($0.key, $1.key) }
+            let before = sortedChildren.filter { byteOrder($0.key, "vars") }
+            let after = sortedChildren.filter { !byteOrder($0.key, "vars") }
+            func label(_ entry: (key: String, node: Node)) -> (label: String, node: Node?) {
+                (entry.key + (entry.node.name.map { " ('\($0)')" } ?? ""), entry.node)
+            }
+            return before.map(label) + leafEntries + after.map(label)
+        }
     }
 
+    /// The tree's lines, without the two-space indent Keras prints before each.
     static func lines(_ weights: WeightsTree) -> [String] {
         let root = Node()
         for object in weights.objects where !object.variables.isEmpty {
             var node = root
             for part in object.path.split(separator: "/") { node = node.child(String(part)) }
-            node.name = object.name
+            if !object.path.isEmpty { node.name = object.name }
             for variable in object.variables {
-                node.leaves.append("\(variable.key): shape=\(shapeText(variable.shape)), dtype=\(variable.dtype)")
+                node.leaves.append((variable.key, "\(variable.key): shape=\(shapeText(variable.shape)), dtype=\(variable.dtype)"))
             }
         }
+        for object in weights.objects where object.variables.isEmpty && !object.path.isEmpty {
+            var node: Node? = root
+            for part in object.path.split(separator: "/") { node = node?.children.first { $0.key == String(part) }?.node }
+            node?.name = object.name
+        }
         var lines: [String] = []
-        for leaf in root.leaves { lines.append("> " + leaf) }
-        for (key, child) in root.children {
-            lines.append("> " + key + (child.name.map { " ('\($0)')" } ?? ""))
-            render(child, prefix: "", into: &lines)
+        let entries = root.entries
+        for (index, entry) in entries.enumerated() {
+            let last = index == entries.count - 1
+            lines.append((index == 0 ? "> " : last ? "└─ " : "├─ ") + entry.label)
+            if let child = entry.node { render(child, prefix: last ? "    " : "│   ", into: &lines) }
         }
         return lines
     }
 
     private static func render(_ node: Node, prefix: String, into lines: inout [String]) {
-        let entries: [(String, Node?)] = node.leaves.map { ($0, nil) } + node.children.map { ($0.0, $0.1) }
+        let entries = node.entries
         for (index, entry) in entries.enumerated() {
             let last = index == entries.count - 1
-            let label = entry.1.flatMap { child in child.name.map { " ('\($0)')" } } ?? ""
-            lines.append(prefix + (last ? "└─ " : "├─ ") + entry.0 + label)
-            if let child = entry.1 { render(child, prefix: prefix + (last ? "   " : "│  "), into: &lines) }
+            lines.append(prefix + (last ? "└─ " : "├─ ") + entry.label)
+            if let child = entry.node { render(child, prefix: prefix + (last ? "    " : "│   "), into: &lines) }
         }
     }
 }
-

@@ -51,6 +51,8 @@ struct WeightsWalker {
                     findings.append(Finding(.strayDataset, "dataset outside any vars group is never loaded by Keras",
                                             at: at(source, childPath)))
                 }
+            case .namedDatatype:
+                findings.append(Finding(.strayDataset, "a committed datatype, which Keras never writes or reads", at: at(source, childPath)))
             case .soft(let target):
                 findings.append(Finding(.softLink, "soft link to \"\(target)\"", at: at(source, childPath)))
             case .external(let file, let target):
@@ -78,13 +80,22 @@ struct WeightsWalker {
         if case .virtual = dataset.layout {
             findings.append(Finding(.virtualDataset, "virtual dataset", at: here))
         }
-        if let declared = dataset.declaredByteCount {
-            let stored = dataset.storedByteCount ?? 0
+        if let declared = dataset.declaredByteCount, let stored = Self.storedBytes(dataset) {
             if declared > stored, declared - stored > limits.maxUnstoredDatasetBytes {
                 findings.append(Finding(.declaredSizeBomb,
                                         "declares \(ByteCount(declared)) but stores \(ByteCount(stored)) (budget for unstored bytes: \(ByteCount(limits.maxUnstoredDatasetBytes)))",
                                         at: here))
             }
+        }
+    }
+
+    /// The bytes a dataset keeps in the file, when known without reading a chunk index.
+    static func storedBytes(_ dataset: HDF5Dataset) -> Int? {
+        switch dataset.layout {
+        case .contiguous(let address, let size): address == nil ? 0 : size
+        case .compact(let size): size
+        case .virtual: 0
+        case .chunked: nil
         }
     }
 

@@ -1,9 +1,6 @@
 import ArgumentParser
+import Foundation
 import KerasFormat
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The `kconform` command: an independent checker and reference for Keras model files.
 struct KConform: ParsableCommand {
@@ -25,15 +22,15 @@ struct KConform: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-            exit(0)
-        } catch let exit as ExitCode {
-            Glibc.exit(exit.rawValue)
+            Foundation.exit(0)
+        } catch let status as ExitCode {
+            Foundation.exit(status.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .validationFailure {
                 let message = fullMessage(for: error)
                 FileHandleOutput.standardError(message + "\n")
-                Glibc.exit(2)
+                Foundation.exit(2)
             }
             self.exit(withError: error)
         }
@@ -53,13 +50,13 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json
 }
 
-/// Writing to standard output and standard error without Foundation.
+/// Writing reports to standard output and messages to standard error.
 enum FileHandleOutput {
     static func standardOutput(_ text: String) {
-        fputs(text, stdout)
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     static func standardError(_ text: String) {
-        fputs(text, stderr)
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
