@@ -25,6 +25,11 @@ public struct Inspection: Sendable {
         return total
     }
 
+    /// The weights tree in KerasFileEditor's `summary()` layout, one line per row (empty without weights).
+    public var weightsStructure: [String] {
+        file.weights.map(WeightsStructure.lines) ?? []
+    }
+
     // MARK: Text
 
     /// The human rendering.
