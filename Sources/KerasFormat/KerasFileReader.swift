@@ -52,17 +52,19 @@ struct KerasFileReader {
         read(bytes)
     }
 
-    /// Classifies and reads a single file's bytes; `path` supplies the extension and the shard directory.
+    /// Classifies and reads a single file's bytes by signature, or else by extension (so that a damaged
+    /// signature is reported by the reader that knows the format); `path` supplies the extension and the
+    /// shard directory.
     mutating func read(_ bytes: ByteView) {
         byteCount = bytes.count
         let lowered = path.lowercased()
-        if Self.zipSignatures.contains(where: { bytes.starts(with: $0) }) || lowered.hasSuffix(".keras") {
+        if Self.zipSignatures.contains(where: { bytes.starts(with: $0) }) || lowered.hasSuffix(".keras") || lowered.hasSuffix(".zip") {
             kind = .kerasArchive
             if !lowered.hasSuffix(".keras") {
                 findings.append(Finding(.extensionMismatch, "a zip archive without the .keras extension: load_model rejects it", at: location))
             }
             readArchive(bytes)
-        } else if bytes.starts(with: Self.hdf5Signature) {
+        } else if bytes.starts(with: Self.hdf5Signature) || lowered.hasSuffix(".h5") || lowered.hasSuffix(".hdf5") {
             readHDF5File(bytes, name: nil)
         } else if lowered.hasSuffix(".json") {
             kind = .shardedWeights
