@@ -38,7 +38,7 @@ let package = Package(
 
         .testTarget(name: "KerasBytesTests", dependencies: ["KerasBytes", "CZlib"]),
         .testTarget(name: "KerasZipTests", dependencies: ["KerasZip", "KerasOracles", "CZlib"], exclude: ["Fixtures"]),
-        .testTarget(name: "KerasHDF5Tests", dependencies: ["KerasHDF5", "KerasOracles"]),
+        .testTarget(name: "KerasHDF5Tests", dependencies: ["KerasHDF5", "KerasOracles"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasJSONTests", dependencies: ["KerasJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles"]),
         .testTarget(name: "kconformTests", dependencies: ["kconform"]),

@@ -42,3 +42,22 @@ static inline herr_t kc_H5Eset_auto_off(void) { return H5Eset_auto2(H5E_DEFAULT,
 static inline int kc_H5_VERS_MAJOR(void) { return H5_VERS_MAJOR; }
 static inline int kc_H5_VERS_MINOR(void) { return H5_VERS_MINOR; }
 static inline int kc_H5_VERS_RELEASE(void) { return H5_VERS_RELEASE; }
+
+/* Added for HDF5Writer and HDF5Oracle. */
+static inline hid_t kc_H5T_IEEE_F32BE(void) { return H5T_IEEE_F32BE; }
+static inline hid_t kc_H5T_IEEE_F64BE(void) { return H5T_IEEE_F64BE; }
+static inline hid_t kc_H5T_NATIVE_SCHAR(void) { return H5T_NATIVE_SCHAR; }
+static inline hid_t kc_H5P_DATASET_XFER(void) { return H5P_DATASET_XFER; }
+static inline hid_t kc_H5P_ATTRIBUTE_CREATE(void) { return H5P_ATTRIBUTE_CREATE; }
+static inline unsigned kc_H5O_INFO_ALL(void) { return H5O_INFO_ALL; }
+static inline hid_t kc_H5E_ERR_CLS(void) { return H5E_ERR_CLS; }
+static inline int kc_H5is_threadsafe(void) {
+    hbool_t is_ts = 0;
+    if (H5is_library_threadsafe(&is_ts) < 0) return -1;
+    return is_ts ? 1 : 0;
+}
+static inline H5F_libver_t kc_H5F_LIBVER_LATEST(void) { return H5F_LIBVER_LATEST; }
+/* Identifiers still open on one file (the file itself included); H5F_OBJ_ALL | H5F_OBJ_LOCAL. */
+static inline ssize_t kc_H5Fget_open_count(hid_t file_id) {
+    return H5Fget_obj_count(file_id, H5F_OBJ_ALL | H5F_OBJ_LOCAL);
+}
