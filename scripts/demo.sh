@@ -19,7 +19,8 @@ for kind in zip hdf5 json; do
   [ -f "$dir/expected.json" ] || continue
   echo
   echo "== kconform check $dir (every sample must fail with its expected rule)"
-  # expected.json maps a file name to the rule id it must produce.
+  # expected.json maps a file name to the rule id it must produce, either directly ("f.zip": "KC-ZIP-001")
+  # or as {"samples": {"f.h5": {"code": ..., "rule": "KC-H5-006"}}}.
   while IFS=$'\t' read -r name rule; do
     output=$("$kconform" check --format json "$dir/$name" 2>&1)
     code=$?
@@ -28,7 +29,11 @@ for kind in zip hdf5 json; do
     else
       printf '  WRONG %-40s expected %s, exit %s\n' "$name" "$rule" "$code"; status=1
     fi
-  done < <(sed -n 's/^ *"\([^"]*\)": *"\(KC-[A-Z0-9]*-[0-9]*\)".*/\1\t\2/p' "$dir/expected.json")
+  done < <(awk '
+    match($0, /^ *"[^"]+": *"KC-[A-Z0-9]+-[0-9]+"/) {
+      split($0, q, "\""); if (q[2] == "rule") print current "\t" q[4]; else print q[2] "\t" q[4]; next }
+    match($0, /^ *"[^"]+": *\{/) { split($0, q, "\""); current = q[2] }
+  ' "$dir/expected.json")
 done
 
 echo

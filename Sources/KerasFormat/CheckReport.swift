@@ -30,7 +30,7 @@ public struct CheckReport: Sendable {
         for result in results {
             let verdict = result.passed ? "PASS" : "FAIL"
             out.line("\(result.path): \(verdict) \(result.kind.rawValue), \(tally(result)); "
-                + "\(result.variablesRead) variables, \(ByteCount(result.bytesRead)) read")
+                + "\(result.datasetsRead) datasets, \(ByteCount(result.bytesRead)) read")
             for finding in result.findings.sorted(by: { $0.severity > $1.severity }) {
                 out.line("  \(finding.severity.rawValue.padding(to: 7)) \(finding.ruleID.padding(to: 12)) \(where_(finding.location)): \(finding.message)")
             }
@@ -75,7 +75,7 @@ public struct CheckReport: Sendable {
     private static func json(_ result: CheckResult) -> JSONValue {
         .fields([
             ("path", .text(result.path)), ("kind", .text(result.kind.rawValue)), ("passed", .bool(result.passed)),
-            ("variablesRead", .integer(result.variablesRead)), ("bytesRead", .integer(result.bytesRead)),
+            ("datasetsRead", .integer(result.datasetsRead)), ("bytesRead", .integer(result.bytesRead)),
             ("findings", .list(result.findings.map(json))),
         ])
     }

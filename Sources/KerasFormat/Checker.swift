@@ -10,9 +10,9 @@ public struct CheckResult: Sendable {
     public let kind: KerasFileKind
     /// Every finding, in the order found.
     public let findings: [Finding]
-    /// How many variables had their data read.
-    public let variablesRead: Int
-    /// How many bytes of variable data were read.
+    /// How many datasets had their data read (aliased datasets count once).
+    public let datasetsRead: Int
+    /// How many bytes of dataset data were read.
     public let bytesRead: Int
 
     /// The number of findings of `severity`.
@@ -21,7 +21,7 @@ public struct CheckResult: Sendable {
     public var passed: Bool { count(.error) == 0 }
 }
 
-/// Runs the structural rules over a file and reads every variable's data once.
+/// Runs the structural rules over a file and reads every dataset's data once.
 public struct Checker: Sendable {
     /// The budgets applied while reading.
     public var limits: ReadLimits
@@ -36,29 +36,32 @@ public struct Checker: Sendable {
         check(try KerasFile.open(path, limits: limits))
     }
 
-    /// Checks an opened file: its findings, then one read of every variable's data.
+    /// Checks an opened file: its findings, then one read of every dataset's data in every HDF5 file of
+    /// the weights (variables or not), with a NaN/Inf count for floating-point data.
     public func check(_ file: KerasFile) -> CheckResult {
         var findings = file.findings
-        var variablesRead = 0
+        var datasetsRead = 0
         var bytesRead = 0
-        if let weights = file.weights {
-            for variable in weights.variables {
-                let source = weights.sources[variable.sourceIndex]
-                let here = Location(file: file.path, member: source.name, hdf5Path: variable.hdf5Path)
+        for source in file.weights?.sources ?? [] {
+            var seen = Set<UInt64>()
+            source.file.walk { node in
+                guard case .dataset(let dataset) = node, seen.insert(dataset.address).inserted else { return }
+                let here = Location(file: file.path, member: source.name, hdf5Path: dataset.path)
                 let data: ByteView
-                do { data = try source.file.data(of: variable.dataset) } catch {
-                    findings.append(Finding(.weightDataUnreadable, "\(error.code.ruleID): \(error.reason)", at: here))
-                    continue
+                do throws(HDF5Error) { data = try source.file.data(of: dataset) } catch {
+                    findings.append(Finding(RuleCatalogue.rule(for: error.code), error.reason, at: here))
+                    return
                 }
-                variablesRead += 1
+                datasetsRead += 1
                 bytesRead += data.count
-                if let (nan, infinite) = FiniteScan.count(data, dtype: variable.dtype), nan + infinite > 0 {
+                let (dtype, _) = WeightDType.of(dataset)
+                if let (nan, infinite) = FiniteScan.count(data, dtype: dtype), nan + infinite > 0 {
                     findings.append(Finding(.nonFiniteWeights, "\(nan) NaN and \(infinite) infinite values", at: here))
                 }
             }
         }
         if let archive = file.archive { findings += verifyUnreadMembers(archive, file: file) }
-        return CheckResult(path: file.path, kind: file.kind, findings: findings, variablesRead: variablesRead, bytesRead: bytesRead)
+        return CheckResult(path: file.path, kind: file.kind, findings: findings, datasetsRead: datasetsRead, bytesRead: bytesRead)
     }
 
     /// CRC-32 and size of every member that opening did not already read (assets, extras, shadowed duplicates).

@@ -102,10 +102,8 @@ extension Rule {
 
     // MARK: Weights (KC-W)
 
-    /// A dataset's data is missing, short, or unreadable.
-    public static let weightDataUnreadable = Rule(
-        id: "KC-W-001", name: "weightDataUnreadable", severity: .error, source: .format,
-        rationale: "Every variable is read at load; a dataset whose bytes are not all in the file cannot be loaded.")
+    // KC-W-001 is retired: a dataset whose data cannot be read carries the HDF5 reader's own code.
+
     /// A floating-point variable holds NaN or infinity.
     public static let nonFiniteWeights = Rule(
         id: "KC-W-002", name: "nonFiniteWeights", severity: .warning, source: .format,
@@ -200,7 +198,7 @@ extension Rule {
         npzWeights, ambiguousWeights, nestedModelMember,
         metadataShape,
         configNotEnvelope, envelopeFieldType, modelLayers, duplicateLayerName, unknownLayerReference, sequentialName,
-        weightDataUnreadable, nonFiniteWeights, unsupportedWeightType, varsWithoutName, varsKeys, opaqueWithoutDType,
+        nonFiniteWeights, unsupportedWeightType, varsWithoutName, varsKeys, opaqueWithoutDType,
         softLink, externalLink, externalStorage, virtualDataset, declaredSizeBomb, aliasedObject, strayDataset,
         shardIndexShape, missingShard, shardPathEscapes, shardGroupMissing,
         legacyModelConfig, legacyLayerGroup, legacyWeightMissing, legacyAttributeType,

@@ -41,6 +41,22 @@ extension HDF5Decoder {
         }
     }
 
+    /// The stored bytes of `dataset` (see ``HDF5File/storageSize(of:)``).
+    func storageSize(of dataset: HDF5Dataset) throws(HDF5Error) -> Int {
+        switch dataset.layout {
+        case .virtual: return 0
+        case let .compact(size): return size
+        case let .contiguous(address, size): return address == nil && dataset.externalFiles.isEmpty ? 0 : size
+        case let .chunked(chunkShape, indexAddress, index):
+            do throws(HDF5Error) {
+                let chunks = try chunks(of: dataset, chunkShape: chunkShape, indexAddress: indexAddress, index: index)
+                return chunks.reduce(0) { Checked.add($0, $1.size) ?? Int.max }
+            } catch {
+                throw error.within(dataset.path)
+            }
+        }
+    }
+
     /// `count` bytes of the repeated fill value (zeros without one).
     private func filled(_ count: Int, with fill: [UInt8]?) -> ByteView {
         guard let fill, !fill.isEmpty, fill.contains(where: { $0 != 0 }) else {

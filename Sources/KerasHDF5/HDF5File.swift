@@ -52,6 +52,14 @@ public struct HDF5File: Sendable {
         try HDF5Decoder(geometry: geometry, limits: limits).data(of: dataset)
     }
 
+    /// The bytes stored in the file for `dataset`, as h5py's `get_storage_size()` reports them:
+    /// the contiguous size when allocated or stored externally, the compact size, or the sum of the
+    /// stored (filtered) chunk sizes; 0 for unallocated and virtual storage. Keras's shape-bomb rule
+    /// compares declared bytes with this. Reads the chunk index, never the values.
+    public func storageSize(of dataset: HDF5Dataset) throws(HDF5Error) -> Int {
+        try HDF5Decoder(geometry: geometry, limits: limits).storageSize(of: dataset)
+    }
+
     /// Visits the root, then every node depth-first with links in ``HDF5Group/links`` order.
     /// A hard-linked alias is visited once per path that reaches it.
     public func walk(_ visit: (HDF5Node) throws -> Void) rethrows {

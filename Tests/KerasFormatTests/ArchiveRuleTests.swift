@@ -6,7 +6,7 @@ import Testing
     @Test func minimalKerasShapedArchiveHasNoFindings() throws {
         let result = ModelFixture.check(try ModelFixture.archive(try ModelFixture.standardMembers()))
         #expect(result.findings.isEmpty, "\(result.findings)")
-        #expect(result.variablesRead == 2)
+        #expect(result.datasetsRead == 2)
         #expect(result.kind == .kerasArchive)
     }
 

@@ -22,7 +22,11 @@ import Testing
         #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
         #expect(result.kind != .unknown)
         if let weights = try KerasFile.open(path).weights {
-            #expect(result.variablesRead == weights.variables.count)
+            var datasets = 0
+            for source in weights.sources { source.file.walk { if case .dataset = $0 { datasets += 1 } } }
+            #expect(result.datasetsRead == datasets)
+            #expect(datasets >= weights.variables.count)
+            if weights.layout == .keras3 { #expect(datasets == weights.variables.count) }
         }
     }
 

@@ -14,8 +14,13 @@ import Testing
     static let samples: [Sample] = ["zip", "hdf5", "json"].flatMap { kind -> [Sample] in
         let directory = CorpusLocation.invalid.appendingPathComponent(kind)
         guard let data = try? Data(contentsOf: directory.appendingPathComponent("expected.json")),
-              let map = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return [] }
+        // Either {"file": "KC-…"} or {"samples": {"file": {"rule": "KC-…"}}}.
+        var map = object.compactMapValues { $0 as? String }
+        for (name, entry) in object["samples"] as? [String: [String: Any]] ?? [:] {
+            map[name] = entry["rule"] as? String
+        }
         return map.sorted { $0.key < $1.key }.map { Sample(path: directory.appendingPathComponent($0.key).path, ruleID: $0.value) }
     }
 

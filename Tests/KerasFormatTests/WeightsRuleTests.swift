@@ -73,7 +73,7 @@ import Testing
         let result = ModelFixture.check(try writer.finish(), name: "legacy.h5")
         #expect(result.kind == .legacyModel)
         #expect(result.ruleIDs == [Rule.legacyWeightMissing.id, Rule.legacyLayerGroup.id])
-        #expect(result.variablesRead == 1)
+        #expect(result.datasetsRead == 1)
     }
 
     @Test func legacyNamesSplitIntoChunksAreJoined() throws {
@@ -102,7 +102,7 @@ import Testing
         let result = try Checker().check(directory.path + "/m.weights.json")
         #expect(result.kind == .shardedWeights)
         #expect(result.ruleIDs.sorted() == [Rule.shardIndexShape.id, Rule.missingShard.id, Rule.shardPathEscapes.id, Rule.shardGroupMissing.id].sorted())
-        #expect(result.variablesRead == 2)
+        #expect(result.datasetsRead == 2)
     }
 
     @Test func modelFolderIsReadLikeAnArchive() throws {
@@ -111,7 +111,7 @@ import Testing
         let result = try Checker().check(directory.path)
         #expect(result.kind == .modelFolder)
         #expect(result.findings.isEmpty, "\(result.findings)")
-        #expect(result.variablesRead == 2)
+        #expect(result.datasetsRead == 2)
         try FileManager.default.createSymbolicLink(atPath: directory.path + "/config.json.link", withDestinationPath: "/etc/hostname")
         let linked = try Checker().check(directory.path)
         #expect(linked.ruleIDs == [Rule.unexpectedMember.id])

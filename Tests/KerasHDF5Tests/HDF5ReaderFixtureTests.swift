@@ -26,6 +26,9 @@ import Testing
                 #expect((dataset.dataspaceKind == .null ? nil : dataset.shape) == shape, "\(path)")
                 #expect(dataset.address == (want["address"] as! NSNumber).uint64Value, "\(path)")
                 compare(dataset.attributes, want, path)
+                if let storage = want["storage_size"] as? Int, want["reader_error"] == nil || dataset.externalFiles.count > 0 {
+                    #expect(try file.storageSize(of: dataset) == storage, "\(path) storage size")
+                }
                 if let codeName = want["reader_error"] as? String {
                     #expect(throws: HDF5Error(ReaderTestFixtures.code(named: codeName)!, ""), "\(path)") {
                         try file.data(of: dataset)

@@ -142,6 +142,9 @@ import Testing
         #expect(try indexOf("/paged") == .fixedArray(pageBits: 10))
         #expect(try indexOf("/extensible") == .extensibleArray)
         #expect(try indexOf("/btree2") == .bTreeV2)
+        #expect(try earliest.storageSize(of: Self.dataset(earliest, "/plain")) == 12 * 8 * 8 * 2)
+        #expect(try latest.storageSize(of: Self.dataset(latest, "/sparse")) == 100)
+        #expect(try latest.storageSize(of: Self.dataset(latest, "/unwritten")) == 0)
         let sparse = try latest.data(of: Self.dataset(latest, "/sparse")).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         #expect(sparse[0] == 7 && sparse[5] == 1 && sparse[99] == 7)
     }

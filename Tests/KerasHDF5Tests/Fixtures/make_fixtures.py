@@ -242,7 +242,8 @@ def describe(f, errors):
             else:
                 node = {"path": child, "kind": "dataset", "dtype": describe_dtype(obj.dtype),
                         "shape": None if obj.shape is None else list(obj.shape),
-                        "attributes": describe_attributes(obj), "address": h5py.h5o.get_info(obj.id).addr}
+                        "attributes": describe_attributes(obj), "address": h5py.h5o.get_info(obj.id).addr,
+                        "storage_size": obj.id.get_storage_size()}
                 if child in errors:
                     node["reader_error"] = errors[child]
                 elif obj.shape is not None and h5py.check_string_dtype(obj.dtype) is None \
