@@ -80,22 +80,12 @@ struct WeightsWalker {
         if case .virtual = dataset.layout {
             findings.append(Finding(.virtualDataset, "virtual dataset", at: here))
         }
-        if let declared = dataset.declaredByteCount, let stored = Self.storedBytes(dataset) {
+        if let declared = dataset.declaredByteCount, let stored = try? source.file.storageSize(of: dataset) {
             if declared > stored, declared - stored > limits.maxUnstoredDatasetBytes {
                 findings.append(Finding(.declaredSizeBomb,
                                         "declares \(ByteCount(declared)) but stores \(ByteCount(stored)) (budget for unstored bytes: \(ByteCount(limits.maxUnstoredDatasetBytes)))",
                                         at: here))
             }
-        }
-    }
-
-    /// The bytes a dataset keeps in the file, when known without reading a chunk index.
-    static func storedBytes(_ dataset: HDF5Dataset) -> Int? {
-        switch dataset.layout {
-        case .contiguous(let address, let size): address == nil ? 0 : size
-        case .compact(let size): size
-        case .virtual: 0
-        case .chunked: nil
         }
     }
 
