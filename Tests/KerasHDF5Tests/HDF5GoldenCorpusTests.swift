@@ -64,7 +64,7 @@ import Testing
                 compareStrings(dataset.attributes, object, path)
                 if let digest = object["sha256"] as? String {
                     let bytes = try file.data(of: dataset)
-                    #expect(bytes.withUnsafeBytes { ReaderTestSHA256.hex($0) } == digest, "\(path)")
+                    #expect(bytes.withUnsafeBytes { SHA256.hex($0) } == digest, "\(path)")
                 }
             default:
                 Issue.record("\(image): \(path) is \(node)")

@@ -36,7 +36,7 @@ import Testing
                 } else if let digest = want["sha256"] as? String {
                     let data = try file.data(of: dataset)
                     #expect(data.count == dataset.declaredByteCount, "\(path)")
-                    #expect(data.withUnsafeBytes { ReaderTestSHA256.hex($0) } == digest, "\(path)")
+                    #expect(data.withUnsafeBytes { SHA256.hex($0) } == digest, "\(path)")
                 }
             case let .namedDatatype(datatype):
                 #expect(want["kind"] as? String == "datatype", "\(path)")
