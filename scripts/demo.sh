@@ -43,8 +43,8 @@ for file in Corpus/golden/*.keras; do
   "$kconform" inspect "$file" | head -n 40
   break
 done
-legacy=$(ls Corpus/golden/*.h5 2>/dev/null | grep -v weights | head -n 1)
-if [ -n "$legacy" ]; then
+legacy=Corpus/golden/legacy_mlp.h5
+if [ -f "$legacy" ]; then
   echo "== kconform inspect $legacy"
   "$kconform" inspect "$legacy" | head -n 30
 fi
