@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "KerasZip", dependencies: ["KerasBytes", "CZlib", "CZip"]),
         .target(name: "KerasHDF5", dependencies: ["KerasBytes", "CZlib", "CHDF5"]),
         .target(name: "KerasJSON", dependencies: ["KerasBytes"]),
+        .target(name: "KerasNpy", dependencies: ["KerasBytes"]),
         // The file model and the rule engine.
         .target(name: "KerasFormat", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasBytes"]),
         // Readers through libzip/libhdf5, for differential tests only.
@@ -40,6 +41,7 @@ let package = Package(
         .testTarget(name: "KerasZipTests", dependencies: ["KerasZip", "KerasOracles", "CZlib"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasHDF5Tests", dependencies: ["KerasHDF5", "KerasOracles"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasJSONTests", dependencies: ["KerasJSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "KerasNpyTests", dependencies: ["KerasNpy"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles"]),
         .testTarget(name: "kconformTests", dependencies: ["kconform"]),
     ],
