@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "KerasNpy", dependencies: ["KerasBytes"]),
         // The file model and the rule engine.
         .target(name: "KerasFormat", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasBytes"]),
+        // The reference save/load core: object model, layers and tensors, graphs, weights, predict.
+        .target(name: "KerasReference", dependencies: ["KerasFormat", "KerasJSON", "KerasHDF5", "KerasBytes", "KerasNpy"]),
         // Readers through libzip/libhdf5, for differential tests only.
         .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes", "KerasHDF5"]),
         .executableTarget(
@@ -43,6 +45,7 @@ let package = Package(
         .testTarget(name: "KerasJSONTests", dependencies: ["KerasJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasNpyTests", dependencies: ["KerasNpy"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles"]),
+        .testTarget(name: "KerasReferenceTests", dependencies: ["KerasReference", "KerasNpy"], exclude: ["known_unsupported.txt"]),
         .testTarget(name: "kconformTests", dependencies: ["kconform"]),
     ],
     swiftLanguageModes: [.v6]

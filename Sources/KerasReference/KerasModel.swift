@@ -1,0 +1,108 @@
+import KerasFormat
+import KerasJSON
+
+/// A model loaded by the reference core: the layer graph of its config with its stored weights assigned,
+/// ready to `predict`.
+public final class KerasModel: @unchecked Sendable {
+    /// The file it was loaded from.
+    public let file: KerasFile
+    /// The top-level model (Sequential or Functional).
+    public let root: any Layer
+    /// How it was loaded.
+    public let options: LoadOptions
+
+    init(file: KerasFile, root: any Layer, options: LoadOptions) {
+        self.file = file
+        self.root = root
+        self.options = options
+    }
+
+    /// The input shapes, batch dimension included (unknown batch is nil).
+    public var inputShapes: [Shape] { (root as? any ModelLayer)?.inputShapes ?? [] }
+
+    /// Runs the model on `inputs`, one tensor per model input in the model's order.
+    public func predict(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        try root.invoke(inputs)
+    }
+}
+
+/// Loads a `.keras` archive, a model folder, or (when it holds a Keras 3 config) any file kconform reads,
+/// like `keras.saving.load_model`: config first, then weights, with aggregated load errors.
+public func loadModel(from path: String, options: LoadOptions = LoadOptions(), limits: ReadLimits = ReadLimits()) throws(ReferenceError) -> KerasModel {
+    let file: KerasFile
+    do { file = try KerasFile.open(path, limits: limits) } catch {
+        throw ReferenceError(ReferenceError.Code.notAModel, error.reason, at: path)
+    }
+    return try loadModel(file, options: options)
+}
+
+/// Builds and loads the model of an opened file.
+public func loadModel(_ file: KerasFile, options: LoadOptions = LoadOptions()) throws(ReferenceError) -> KerasModel {
+    if let fatal = file.findings.first(where: { $0.severity == .error }) {
+        throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
+    }
+    guard let config = file.config else { throw ReferenceError(ReferenceError.Code.notAModel, "the file holds no model config", at: file.path) }
+    let root = try LayerRegistry.make(config.root, options: options)
+    try DryRun.buildUnbuiltLayers(root)
+    if let weights = file.weights {
+        switch weights.layout {
+        case .keras3:
+            var loader = WeightsLoader(tree: weights)
+            loader.load(root, path: "")
+            if let error = loader.aggregateError { throw error }
+        case .legacy:
+            guard let model = root as? any ModelLayer else {
+                throw ReferenceError(ReferenceError.Code.notAModel, "a legacy file whose config is not a model", at: file.path)
+            }
+            try LegacyWeightsLoader.load(model, tree: weights)
+        }
+    }
+    return KerasModel(file: file, root: root, options: options)
+}
+
+extension KerasModel {
+    /// Assigns the weights stored at `path` (`.weights.h5`, sharded `.weights.json`, `.keras`, legacy `.h5`)
+    /// to this model, like `model.load_weights` (API:266-365).
+    public func loadWeights(from path: String, limits: ReadLimits = ReadLimits()) throws(ReferenceError) {
+        let weightsFile: KerasFile
+        do { weightsFile = try KerasFile.open(path, limits: limits) } catch {
+            throw ReferenceError(ReferenceError.Code.notAModel, error.reason, at: path)
+        }
+        if let fatal = weightsFile.findings.first(where: { $0.severity == .error }) {
+            throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
+        }
+        guard let weights = weightsFile.weights else { throw ReferenceError(ReferenceError.Code.notAModel, "the file holds no weights", at: path) }
+        switch weights.layout {
+        case .keras3:
+            var loader = WeightsLoader(tree: weights)
+            loader.load(root, path: "")
+            if let error = loader.aggregateError { throw error }
+        case .legacy:
+            guard let model = root as? any ModelLayer else { throw ReferenceError(ReferenceError.Code.notAModel, "not a model", at: path) }
+            try LegacyWeightsLoader.load(model, tree: weights)
+        }
+    }
+}
+
+/// Builds layers that have no `build_config` (legacy configs) by running the model once on zeros of batch 1,
+/// as Keras builds on first call. Layers without forward math stop the run; they stay unbuilt.
+enum DryRun {
+    static func buildUnbuiltLayers(_ root: any Layer) throws(ReferenceError) {
+        guard let model = root as? any ModelLayer, containsUnbuilt(model) else { return }
+        var inputs: [Tensor] = []
+        for shape in model.inputShapes {
+            guard !shape.isEmpty else { return }
+            inputs.append(Tensor(zeros: shape.map { $0 ?? 1 }))
+        }
+        do throws(ReferenceError) { _ = try model.invoke(inputs) } catch {
+            if error.code != ReferenceError.Code.notImplemented { throw error }
+        }
+    }
+
+    private static func containsUnbuilt(_ model: any ModelLayer) -> Bool {
+        model.layers.contains { layer in
+            if let nested = layer as? any ModelLayer { return containsUnbuilt(nested) }
+            return !layer.isBuilt && !(layer is InputLayer)
+        }
+    }
+}

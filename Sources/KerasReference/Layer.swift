@@ -1,0 +1,179 @@
+import KerasFormat
+import KerasJSON
+
+/// A shape with an unknown batch dimension: `[nil, 3]`.
+public typealias Shape = [Int?]
+
+/// A Keras layer in the reference core: built from its config envelope, holding its variables in the
+/// order Keras saves them, and computing its forward pass on float32 tensors.
+public protocol Layer: AnyObject, Sendable {
+    /// The envelope the layer was built from, kept to re-save it unchanged.
+    var envelope: ObjectEnvelope { get }
+    /// The layer name.
+    var name: String { get }
+    /// The layer's own variables, in the order Keras writes them to `<path>/vars/0..n-1`.
+    var variables: [Variable] { get }
+    /// Saveable attributes holding other layers, in Keras's traversal order (`cell`, `query_dense`).
+    var children: [(attribute: String, layer: any Layer)] { get }
+    /// Whether ``build(_:)`` has run (from `build_config` or on first call).
+    var isBuilt: Bool { get }
+    /// The precision the layer computes in, from its dtype policy.
+    var precision: Precision { get }
+    /// Creates the variables for inputs of `shapes` (one per input tensor).
+    func build(_ shapes: [Shape]) throws(ReferenceError)
+    /// The forward pass at inference (no dropout, moving statistics).
+    func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor]
+}
+
+extension Layer {
+    /// The class name from the envelope (`Dense`).
+    public var className: String { envelope.className }
+
+    /// Builds from the inputs' shapes when not built yet (Keras builds on first call), then calls.
+    func invoke(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        if !isBuilt { try build(inputs.map { $0.shape.map(Optional.some) }) }
+        let precision = self.precision
+        return try call(inputs.map(precision.round)).map(precision.round)
+    }
+}
+
+/// Shared plumbing of the built-in layers: the config, the build from `build_config`, the variables.
+///
+/// Subclasses override ``build(_:)`` to create variables and ``call(_:)`` for the math; a layer that
+/// overrides neither still loads (variables come from the file) and re-saves, and `call` names it as not
+/// implemented.
+class BaseLayer: Layer, @unchecked Sendable {
+    let envelope: ObjectEnvelope
+    let config: ConfigReader
+    let name: String
+    var variables: [Variable] = []
+    var children: [(attribute: String, layer: any Layer)] { [] }
+    private(set) var isBuilt = false
+    let precision: Precision
+
+    required init(envelope: ObjectEnvelope) throws(ReferenceError) {
+        self.envelope = envelope
+        self.config = ConfigReader(envelope.config, pointer: envelope.pointer + "/config")
+        self.name = try config.string("name")
+        let policy = envelope.config["dtype"]
+        self.precision = Precision(policy: policy?["config"]?["name"]?.stringValue ?? policy?.stringValue)
+    }
+
+    /// Marks the layer built and lets the subclass create its variables in ``makeVariables(_:)``.
+    final func build(_ shapes: [Shape]) throws(ReferenceError) {
+        guard !isBuilt else { return }
+        isBuilt = true
+        try makeVariables(shapes)
+    }
+
+    /// Creates the variables for inputs of `shapes`; the default has none.
+    func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {}
+
+    func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        throw ReferenceError(ReferenceError.Code.notImplemented, "\(envelope.className) has no forward math in kconform", at: name)
+    }
+
+    /// Declares a variable in save order.
+    @discardableResult
+    func addVariable(_ name: String, _ shape: [Int], trainable: Bool = true, dtype: String = "float32") -> Variable {
+        let variable = Variable(name: name, shape: shape, dtype: dtype, trainable: trainable)
+        variables.append(variable)
+        return variable
+    }
+
+    /// The single input of a one-input layer.
+    func single(_ inputs: [Tensor]) throws(ReferenceError) -> Tensor {
+        guard inputs.count == 1 else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(envelope.className) takes one input, got \(inputs.count)", at: name)
+        }
+        return inputs[0]
+    }
+
+    /// The last dimension of the single input shape, required known.
+    func lastDimension(_ shapes: [Shape]) throws(ReferenceError) -> Int {
+        guard shapes.count == 1, let last = shapes[0].last, let size = last else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "\(envelope.className) needs a known last input dimension, got \(shapes)", at: name)
+        }
+        return size
+    }
+}
+
+/// Typed access to a config object; every failure names the JSON pointer.
+struct ConfigReader: Sendable {
+    let value: JSONValue
+    let pointer: String
+
+    init(_ value: JSONValue, pointer: String) {
+        self.value = value
+        self.pointer = pointer
+    }
+
+    func error(_ key: String, _ expected: String) -> ReferenceError {
+        ReferenceError(ReferenceError.Code.invalidConfig, "\"\(key)\" must be \(expected)", at: pointer + "/" + key)
+    }
+
+    subscript(key: String) -> JSONValue? {
+        guard let field = value[key], !field.isNull else { return nil }
+        return field
+    }
+
+    func string(_ key: String) throws(ReferenceError) -> String {
+        guard let text = value[key]?.stringValue else { throw error(key, "a string") }
+        return text
+    }
+
+    func string(_ key: String, default fallback: String) throws(ReferenceError) -> String {
+        guard let field = self[key] else { return fallback }
+        guard let text = field.stringValue else { throw error(key, "a string") }
+        return text
+    }
+
+    func int(_ key: String) throws(ReferenceError) -> Int {
+        guard let number = value[key]?.intValue else { throw error(key, "an integer") }
+        return number
+    }
+
+    func int(_ key: String, default fallback: Int) throws(ReferenceError) -> Int {
+        guard let field = self[key] else { return fallback }
+        guard let number = field.intValue else { throw error(key, "an integer") }
+        return number
+    }
+
+    func float(_ key: String, default fallback: Float) throws(ReferenceError) -> Float {
+        guard let field = self[key] else { return fallback }
+        guard let number = field.doubleValue ?? field.intValue.map(Double.init) else { throw error(key, "a number") }
+        return Float(number)
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws(ReferenceError) -> Bool {
+        guard let field = self[key] else { return fallback }
+        guard let flag = field.boolValue else { throw error(key, "a boolean") }
+        return flag
+    }
+
+    /// A list of integers, or a single integer repeated `count` times (Keras's `standardize_tuple`).
+    func ints(_ key: String, count: Int, default fallback: [Int]? = nil) throws(ReferenceError) -> [Int] {
+        guard let field = self[key] else {
+            if let fallback { return fallback }
+            throw error(key, "an integer or a list of \(count)")
+        }
+        if let single = field.intValue { return [Int](repeating: single, count: count) }
+        guard let list = field.arrayValue, list.count == count else { throw error(key, "an integer or a list of \(count)") }
+        var result: [Int] = []
+        for item in list {
+            guard let number = item.intValue else { throw error(key, "a list of integers") }
+            result.append(number)
+        }
+        return result
+    }
+
+    /// A list of integers where `null` means unknown.
+    func shape(_ key: String) throws(ReferenceError) -> Shape {
+        guard let list = value[key]?.arrayValue else { throw error(key, "a list of dimensions") }
+        var shape: Shape = []
+        for item in list {
+            if item.isNull { shape.append(nil) } else if let size = item.intValue { shape.append(size) } else { throw error(key, "a list of dimensions") }
+        }
+        return shape
+    }
+}

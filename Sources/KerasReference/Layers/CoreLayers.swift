@@ -1,0 +1,103 @@
+import KerasFormat
+
+/// `InputLayer` (INP:134-142): the graph's entry; no variables, identity.
+final class InputLayer: BaseLayer, @unchecked Sendable {
+    private(set) var batchShape: Shape = []
+
+    required init(envelope: ObjectEnvelope) throws(ReferenceError) {
+        try super.init(envelope: envelope)
+        if config["batch_shape"] != nil {
+            batchShape = try config.shape("batch_shape")
+        } else if config["batch_input_shape"] != nil {
+            batchShape = try config.shape("batch_input_shape")
+        }
+    }
+
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] { [try single(inputs)] }
+}
+
+/// `Dense`: `activation(x · kernel + bias)` over the last axis; variables `[kernel, bias]` (DENSE 297-332).
+final class Dense: BaseLayer, @unchecked Sendable {
+    private var kernel: Variable?
+    private var bias: Variable?
+    private var quantized = false
+
+    /// Non-quantized `[kernel, bias]`; int8 `[kernel, bias, kernel_scale]` (FORMAT.md 4.3).
+    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
+        let inputSize = try lastDimension(shapes)
+        let units = try config.int("units")
+        quantized = envelope.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy"
+        kernel = addVariable("kernel", [inputSize, units])
+        if try config.bool("use_bias", default: true) { bias = addVariable("bias", [units]) }
+        if quantized { addVariable("kernel_scale", [units]) }
+    }
+
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let x = try single(inputs)
+        if quantized { throw ReferenceError(ReferenceError.Code.notImplemented, "quantized (int8) Dense has no forward math in kconform", at: name) }
+        guard let kernel else { throw ReferenceError(ReferenceError.Code.invalidConfig, "Dense was never built", at: name) }
+        let (inputSize, units) = (kernel.shape[0], kernel.shape[1])
+        guard x.lastDimension == inputSize else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "expected last dimension \(inputSize), got \(x.shape)", at: name)
+        }
+        let rows = x.shape.dropLast().reduce(1, *)
+        var product = Tensor(shape: Array(x.shape.dropLast()) + [units],
+                             scalars: precision.round(LinearAlgebra.matmul(x.scalars, precision.round(kernel.values), m: rows, k: inputSize, n: units)))
+        if let bias { product = precision.round(product.adding(lastAxis: precision.round(bias.values))) }
+        let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
+        return [activation(product)]
+    }
+}
+
+/// `Activation`: applies a named activation.
+final class ActivationLayer: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
+        return [activation(try single(inputs))]
+    }
+}
+
+/// Layers that are the identity at inference: the dropout family and the noise layers.
+final class IdentityAtInference: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] { [try single(inputs)] }
+}
+
+/// `ReLU` with `max_value`, `negative_slope` and `threshold`.
+final class ReLULayer: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let maxValue = config["max_value"].flatMap { $0.doubleValue ?? $0.intValue.map(Double.init) }.map(Float.init)
+        let slope = try config.float("negative_slope", default: 0)
+        let threshold = try config.float("threshold", default: 0)
+        return [try single(inputs).map { x in
+            var y = x >= threshold ? x : slope * (x - threshold)
+            if let maxValue { y = min(y, maxValue) }
+            return y
+        }]
+    }
+}
+
+/// `Flatten`: keeps the batch dimension, flattens the rest (channels_last).
+final class Flatten: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let x = try single(inputs)
+        let batch = x.shape.first ?? 1
+        return [x.reshaped([batch, batch == 0 ? 0 : x.count / batch])]
+    }
+}
+
+/// `Reshape`: `target_shape` after the batch dimension; one `-1` is inferred.
+final class Reshape: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let x = try single(inputs)
+        guard let target = config["target_shape"]?.arrayValue?.compactMap(\.intValue) else {
+            throw config.error("target_shape", "a list of integers")
+        }
+        let batch = x.shape.first ?? 1
+        let known = target.filter { $0 != -1 }.reduce(1, *)
+        let resolved = target.map { $0 == -1 ? (known == 0 ? 0 : x.count / max(batch, 1) / known) : $0 }
+        guard resolved.reduce(batch, *) == x.count else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "cannot reshape \(x.shape) to \(target)", at: name)
+        }
+        return [x.reshaped([batch] + resolved)]
+    }
+}

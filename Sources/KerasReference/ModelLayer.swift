@@ -1,0 +1,82 @@
+import KerasFormat
+import KerasJSON
+
+/// A model used as a layer: its `layers` container comes first in the weights traversal (FORMAT.md 4.1).
+protocol ModelLayer: Layer {
+    /// `model.layers`: for Sequential without the InputLayer, for Functional with its InputLayers.
+    var layers: [any Layer] { get }
+    /// The input tensor shapes, batch included.
+    var inputShapes: [Shape] { get }
+}
+
+/// Builds a layer from its `build_config` (LAY:479-494): `input_shape` is one shape or a list of shapes.
+enum BuildConfig {
+    static func shapes(_ envelope: ObjectEnvelope) throws(ReferenceError) -> [Shape]? {
+        guard let buildConfig = envelope.buildConfig, let inputShape = buildConfig["input_shape"] else {
+            if let shapes = envelope.buildConfig?["shapes_dict"]?.objectValue {
+                return try shapes.map { (_, value) throws(ReferenceError) in try shape(value, envelope) }
+            }
+            return nil
+        }
+        if inputShape.isNull { return nil }
+        guard let list = inputShape.arrayValue else { throw invalid(envelope) }
+        if list.contains(where: { $0.arrayValue != nil }) {
+            return try list.map { (item) throws(ReferenceError) in try shape(item, envelope) }
+        }
+        return [try shape(inputShape, envelope)]
+    }
+
+    static func shape(_ value: JSONValue, _ envelope: ObjectEnvelope) throws(ReferenceError) -> Shape {
+        guard let list = value.arrayValue else { throw invalid(envelope) }
+        var shape: Shape = []
+        for item in list {
+            if item.isNull { shape.append(nil) } else if let size = item.intValue { shape.append(size) } else { throw invalid(envelope) }
+        }
+        return shape
+    }
+
+    private static func invalid(_ envelope: ObjectEnvelope) -> ReferenceError {
+        ReferenceError(ReferenceError.Code.invalidConfig, "build_config.input_shape is not a shape or a list of shapes", at: envelope.pointer + "/build_config")
+    }
+
+    /// Builds `layer` from its envelope's build config, when it has one and is not a model.
+    static func apply(to layer: any Layer) throws(ReferenceError) {
+        guard !(layer is any ModelLayer), let shapes = try shapes(layer.envelope) else { return }
+        try layer.build(shapes)
+    }
+}
+
+/// `Sequential` (SEQ:345-396): layers applied in order; the InputLayer is not one of `layers`.
+final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
+    private(set) var layers: [any Layer] = []
+    private(set) var inputShapes: [Shape] = []
+
+    init(envelope: ObjectEnvelope, options: LoadOptions) throws(ReferenceError) {
+        try super.init(envelope: envelope)
+        guard let entries = envelope.config["layers"]?.arrayValue else { throw config.error("layers", "a list of layer envelopes") }
+        for (index, entry) in entries.enumerated() {
+            let pointer = config.pointer + "/layers/" + String(index)
+            guard let layerEnvelope = ObjectEnvelope(entry, pointer: pointer) else {
+                throw ReferenceError(ReferenceError.Code.invalidConfig, "layer entry is not an envelope", at: pointer)
+            }
+            let layer = try LayerRegistry.make(layerEnvelope, options: options)
+            if let input = layer as? InputLayer {
+                inputShapes = [input.batchShape]
+            } else {
+                try BuildConfig.apply(to: layer)
+                layers.append(layer)
+            }
+        }
+        if inputShapes.isEmpty, config["build_input_shape"] != nil { inputShapes = [try config.shape("build_input_shape")] }
+    }
+
+    required convenience init(envelope: ObjectEnvelope) throws(ReferenceError) {
+        try self.init(envelope: envelope, options: LoadOptions())
+    }
+
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        var current = [try single(inputs)]
+        for layer in layers { current = try layer.invoke(current) }
+        return current
+    }
+}

@@ -1,0 +1,78 @@
+import KerasFormat
+import KerasHDF5
+
+/// Assigns stored variables to a model the way Keras's `_load_state` walks it (SL:731-1098, FORMAT.md 4).
+///
+/// Paths: a model's `layers` container first, each layer named `snake_case(ClassName)` with a counter per
+/// container (`dense`, `dense_1`); then child attributes (`cell`). Failures are collected per object and
+/// reported together, like Keras's "A total of N objects could not be loaded".
+struct WeightsLoader {
+    let tree: WeightsTree
+    private let objects: [String: WeightObject]
+    private(set) var failures: [(path: String, error: ReferenceError)] = []
+    private var visited = Set<ObjectIdentifier>()
+
+    init(tree: WeightsTree) {
+        self.tree = tree
+        self.objects = Dictionary(tree.objects.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    mutating func load(_ layer: any Layer, path: String) {
+        guard visited.insert(ObjectIdentifier(layer)).inserted else { return }
+        do throws(ReferenceError) { try assign(layer, path: path) } catch { failures.append((path, error)) }
+        if let model = layer as? any ModelLayer {
+            var counters: [String: Int] = [:]
+            for child in model.layers {
+                let base = SnakeCase.convert(child.className)
+                let count = counters[base, default: 0]
+                counters[base] = count + 1
+                load(child, path: join(join(path, "layers"), count == 0 ? base : "\(base)_\(count)"))
+            }
+        }
+        for (attribute, child) in layer.children { load(child, path: join(path, attribute)) }
+    }
+
+    private func join(_ path: String, _ component: String) -> String { path.isEmpty ? component : path + "/" + component }
+
+    /// Assigns the variables of the object at `path`; an absent object has zero variables (SL:1384-1418).
+    private func assign(_ layer: any Layer, path: String) throws(ReferenceError) {
+        let stored = objects[path]?.variables ?? []
+        if let opaque = layer as? OpaqueLayer, opaque.variables.isEmpty {
+            opaque.adopt(stored.map { ($0.shape, $0.dtype) })
+        }
+        let variables = layer.variables
+        if variables.isEmpty, !stored.isEmpty {
+            throw ReferenceError(ReferenceError.Code.variableCountMismatch,
+                                 "Layer '\(layer.name)' was never built and thus it doesn't have any variables. However the weights file lists \(stored.count) variables for this layer.",
+                                 at: path)
+        }
+        guard variables.count == stored.count else {
+            throw ReferenceError(ReferenceError.Code.variableCountMismatch,
+                                 "Layer '\(layer.name)' expected \(variables.count) variables, but received \(stored.count) variables during loading. Expected: \(variables.map(\.name))",
+                                 at: path)
+        }
+        for (variable, storedVariable) in zip(variables, stored) {
+            let source = tree.sources[storedVariable.sourceIndex].file
+            let bytes: ByteViewResult
+            do throws(HDF5Error) { bytes = .success(try source.data(of: storedVariable.dataset)) } catch { bytes = .failure(error) }
+            switch bytes {
+            case .success(let data): try variable.assign(bytes: data, dtype: storedVariable.dtype, shape: storedVariable.shape)
+            case .failure(let error):
+                throw ReferenceError(ReferenceError.Code.loadFailed, "\(error.code.ruleID): \(error.reason)", at: storedVariable.hdf5Path)
+            }
+        }
+    }
+
+    /// The aggregated error of every failure, in Keras's wording (SL:698-712); nil when all loaded.
+    var aggregateError: ReferenceError? {
+        guard let first = failures.first else { return nil }
+        let list = failures.map(\.path).map { "'\($0)'" }.joined(separator: ", ")
+        return ReferenceError(ReferenceError.Code.loadFailed,
+                              "A total of \(failures.count) objects could not be loaded. Example error message for object \(first.path):\n\n\(first.error.reason)\n\nList of objects that could not be loaded:\n[\(list)]",
+                              at: first.path)
+    }
+}
+
+import KerasBytes
+
+typealias ByteViewResult = Result<ByteView, HDF5Error>

@@ -1,0 +1,109 @@
+import Foundation
+import KerasBytes
+import KerasNpy
+import KerasReference
+import Testing
+
+/// Every golden model loaded by the reference core predicts what Keras 3.15.1 predicted on the same
+/// inputs (`Corpus/golden/io`, written by scripts/corpus/make_golden.py), within the issue's tolerance:
+/// `|ours - keras| <= atol + rtol * |keras|`, rtol 1e-4 (1e-3 beyond 20 layers), atol 1e-5 × max(1, max|keras|).
+@Suite struct GoldenPredictTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Corpus/golden")
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let model: String
+        let file: String
+        let architecture: String
+        let inputs: [String]
+        let output: String
+        var testDescription: String { "\(model): \(file)" }
+    }
+
+    /// Models kconform cannot predict yet, with the reason; each must fail with `notImplemented` until
+    /// it is removed from this list (Tests/KerasReferenceTests/known_unsupported.txt).
+    static let knownUnsupported: [String: String] = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("known_unsupported.txt")
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        var table: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            if parts.count == 2 { table[String(parts[0])] = String(parts[1]) }
+        }
+        return table
+    }()
+
+    static let cases: [Case] = {
+        guard let data = try? Data(contentsOf: golden.appendingPathComponent("MANIFEST.json")),
+              let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let models = manifest["models"] as? [String: [String: Any]]
+        else { return [] }
+        var result: [Case] = []
+        for (model, facts) in models.sorted(by: { $0.key < $1.key }) {
+            guard let inputs = facts["inputs"] as? [String], let output = facts["outputs"] as? String,
+                  let files = facts["files"] as? [String] else { continue }
+            let architecture = files.first { $0.hasSuffix(".keras") || $0.hasSuffix("/") || ($0.hasSuffix(".h5") && !$0.hasSuffix(".weights.h5")) } ?? files[0]
+            for file in files {
+                result.append(Case(model: model, file: file, architecture: architecture, inputs: inputs, output: output))
+            }
+        }
+        return result
+    }()
+
+    static func tensor(_ relative: String) throws -> Tensor {
+        let array = try NpyArray.read(try ByteView(mappingFileAt: golden.appendingPathComponent(relative).path))
+        let values: [Float] = array.data.withUnsafeBytes { raw in
+            switch array.dtype.name {
+            case "float32": return (0..<array.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            case "float16": return (0..<array.count).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 2, as: UInt16.self)))) }
+            case "int32": return (0..<array.count).map { Float(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
+            case "int64": return (0..<array.count).map { Float(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+            default: return []
+            }
+        }
+        try #require(values.count == array.count, "unsupported dtype \(array.dtype) in \(relative)")
+        return Tensor(shape: array.shape, scalars: values)
+    }
+
+    @Test func everyGoldenModelHasACase() {
+        #expect(Self.cases.count >= 20)
+    }
+
+    static func run(_ testCase: Case, path: String, inputs: [Tensor]) throws(ReferenceError) -> Tensor {
+        let model: KerasModel
+        if testCase.file == testCase.architecture {
+            model = try loadModel(from: path)
+        } else {
+            model = try loadModel(from: golden.appendingPathComponent(testCase.architecture).path)
+            try model.loadWeights(from: path)
+        }
+        return try model.predict(inputs)[0]
+    }
+
+    @Test(arguments: cases)
+    func predictMatchesKeras(testCase: Case) throws {
+        let path = Self.golden.appendingPathComponent(testCase.file).path
+        let inputs = try testCase.inputs.map(Self.tensor)
+        let expected = try Self.tensor(testCase.output)
+        let outcome = Result { () throws(ReferenceError) -> Tensor in try Self.run(testCase, path: path, inputs: inputs) }
+        if let reason = Self.knownUnsupported[testCase.model] {
+            guard case .failure(let error) = outcome else {
+                Issue.record("\(testCase.model) is listed as unsupported (\(reason)) but now predicts: remove it from known_unsupported.txt")
+                return
+            }
+            #expect(error.code == ReferenceError.Code.notImplemented, "\(error)")
+            return
+        }
+        let ours = try outcome.get()
+        #expect(ours.shape == expected.shape)
+        let layers = testCase.model == "deep300" ? 300 : 10
+        // Low-precision policies: the same tolerance counted in units of the compute dtype's epsilon
+        // (float16 2^-10, bfloat16 2^-7) instead of float32's; 4 ulps.
+        let config = (try? String(contentsOf: Self.golden.appendingPathComponent(testCase.architecture + (testCase.architecture.hasSuffix("/") ? "config.json" : "")), encoding: .isoLatin1)) ?? ""
+        let policyEpsilon: Float = config.contains("bfloat16") ? 0x1p-7 : config.contains("float16") ? 0x1p-10 : 0
+        let rtol: Float = max(layers > 20 ? 1e-3 : 1e-4, 4 * policyEpsilon)
+        let atol: Float = 1e-5 * max(1, expected.scalars.map(abs).max() ?? 0)
+        let worst = zip(ours.scalars, expected.scalars).map { abs($0 - $1) - (atol + rtol * abs($1)) }.max() ?? 0
+        #expect(worst <= 0, "exceeds tolerance by \(worst): ours \(ours.scalars.prefix(6)) keras \(expected.scalars.prefix(6))")
+    }
+}
