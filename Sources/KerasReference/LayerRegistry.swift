@@ -15,6 +15,8 @@ enum LayerRegistry {
                          "GaussianDropout", "GaussianNoise", "ActivityRegularization"] {
             table[identity] = IdentityAtInference.self
         }
+        for convolution in ["Conv1D", "Conv2D", "Conv3D"] { table[convolution] = Convolution.self }
+        for recurrent in ["SimpleRNN", "LSTM", "GRU"] { table[recurrent] = Recurrent.self }
         for merge in ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"] { table[merge] = ElementwiseMerge.self }
         for pooling in ["GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
                         "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"] {
