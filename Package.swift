@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes", "KerasHDF5"]),
         .executableTarget(
             name: "kconform",
-            dependencies: ["KerasFormat", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["KerasFormat", "KerasReference", "KerasNpy", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         .testTarget(name: "KerasBytesTests", dependencies: ["KerasBytes", "CZlib"]),
@@ -45,8 +45,8 @@ let package = Package(
         .testTarget(name: "KerasJSONTests", dependencies: ["KerasJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasNpyTests", dependencies: ["KerasNpy"]),
         .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles"]),
-        .testTarget(name: "KerasReferenceTests", dependencies: ["KerasReference", "KerasNpy"], exclude: ["known_unsupported.txt"]),
-        .testTarget(name: "kconformTests", dependencies: ["kconform"]),
+        .testTarget(name: "KerasReferenceTests", dependencies: ["KerasReference", "KerasNpy", "KerasZip", "KerasHDF5"], exclude: ["known_unsupported.txt"]),
+        .testTarget(name: "kconformTests", dependencies: ["kconform", "KerasNpy", "KerasBytes"]),
     ],
     swiftLanguageModes: [.v6]
 )
