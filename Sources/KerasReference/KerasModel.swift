@@ -1,4 +1,6 @@
+import KerasBytes
 import KerasFormat
+import KerasHDF5
 import KerasJSON
 
 /// A model loaded by the reference core: the layer graph of its config with its stored weights assigned,
@@ -10,11 +12,14 @@ public final class KerasModel: @unchecked Sendable {
     public let root: any Layer
     /// How it was loaded.
     public let options: LoadOptions
+    /// Stored objects kept without being modelled (the optimizer's state when compiling).
+    let retainedObjects: [RetainedObject]
 
-    init(file: KerasFile, root: any Layer, options: LoadOptions) {
+    init(file: KerasFile, root: any Layer, options: LoadOptions, retainedObjects: [RetainedObject] = []) {
         self.file = file
         self.root = root
         self.options = options
+        self.retainedObjects = retainedObjects
     }
 
     /// The input shapes, batch dimension included (unknown batch is nil).
@@ -48,7 +53,7 @@ public func loadModel(_ file: KerasFile, options: LoadOptions = LoadOptions()) t
         switch weights.layout {
         case .keras3:
             var loader = WeightsLoader(tree: weights)
-            loader.load(root, path: "")
+            loader.load(root)
             if let error = loader.aggregateError { throw error }
         case .legacy:
             guard let model = root as? any ModelLayer else {
@@ -57,7 +62,25 @@ public func loadModel(_ file: KerasFile, options: LoadOptions = LoadOptions()) t
             try LegacyWeightsLoader.load(model, tree: weights)
         }
     }
-    return KerasModel(file: file, root: root, options: options)
+    return KerasModel(file: file, root: root, options: options, retainedObjects: try retainedOptimizerState(file, options: options))
+}
+
+/// With `compile`, the optimizer's stored objects (`optimizer`, `optimizer/...`), kept for re-saving.
+func retainedOptimizerState(_ file: KerasFile, options: LoadOptions) throws(ReferenceError) -> [RetainedObject] {
+    guard options.compile, let weights = file.weights, weights.layout == .keras3 else { return [] }
+    var retained: [RetainedObject] = []
+    for object in weights.objects where object.path == "optimizer" || object.path.hasPrefix("optimizer/") {
+        var variables: [(dtype: String, shape: [Int], bytes: ByteView)] = []
+        for variable in object.variables {
+            do throws(HDF5Error) {
+                variables.append((variable.dtype, variable.shape, try weights.sources[variable.sourceIndex].file.data(of: variable.dataset)))
+            } catch {
+                throw ReferenceError(ReferenceError.Code.loadFailed, "\(error.code.ruleID): \(error.reason)", at: variable.hdf5Path)
+            }
+        }
+        retained.append(RetainedObject(path: object.path, name: object.name, variables: variables))
+    }
+    return retained
 }
 
 extension KerasModel {
@@ -75,7 +98,7 @@ extension KerasModel {
         switch weights.layout {
         case .keras3:
             var loader = WeightsLoader(tree: weights)
-            loader.load(root, path: "")
+            loader.load(root)
             if let error = loader.aggregateError { throw error }
         case .legacy:
             guard let model = root as? any ModelLayer else { throw ReferenceError(ReferenceError.Code.notAModel, "not a model", at: path) }

@@ -45,10 +45,13 @@ public struct ReferenceError: ReaderError, Equatable {
         /// The file has no config or weights to load a model from.
         public static let notAModel = code(11, "notAModel", .malformed, "The file holds no model config.")
 
+        /// Writing the output failed (libzip, libhdf5 or the file system).
+        public static let saveFailed = code(12, "saveFailed", .unsupported, "The output could not be written.")
+
         /// Every code, in number order.
         public static let all: [ErrorCode] = [
             invalidConfig, unknownClass, unsafeLambda, invalidGraph, variableCountMismatch, variableShapeMismatch,
-            loadFailed, notImplemented, inputMismatch, unsupportedDType, notAModel,
+            loadFailed, notImplemented, inputMismatch, unsupportedDType, notAModel, saveFailed,
         ]
     }
 }

@@ -15,6 +15,8 @@ public final class Variable: @unchecked Sendable {
     public let trainable: Bool
     /// The value as float32, row-major; zeros until assigned.
     public private(set) var values: [Float]
+    /// The bytes last assigned from a file, in ``dtype``: re-saving writes exactly these.
+    public private(set) var storedBytes: ByteView?
 
     /// A variable of zeros.
     init(name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true) {
@@ -39,6 +41,17 @@ public final class Variable: @unchecked Sendable {
             throw ReferenceError(ReferenceError.Code.unsupportedDType, "cannot convert \(storedDType) to \(dtype)", at: name)
         }
         values = converted
+        storedBytes = bytes
+        dtype = storedDType
+    }
+
+    /// The bytes to save: what was loaded, or the float32 values.
+    var bytesForSaving: (dtype: String, bytes: ByteView) {
+        if let storedBytes { return (dtype, storedBytes) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 4)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
+        return ("float32", ByteView(copying: bytes))
     }
 }
 

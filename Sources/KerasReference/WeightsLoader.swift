@@ -10,29 +10,18 @@ struct WeightsLoader {
     let tree: WeightsTree
     private let objects: [String: WeightObject]
     private(set) var failures: [(path: String, error: ReferenceError)] = []
-    private var visited = Set<ObjectIdentifier>()
 
     init(tree: WeightsTree) {
         self.tree = tree
         self.objects = Dictionary(tree.objects.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    mutating func load(_ layer: any Layer, path: String) {
-        guard visited.insert(ObjectIdentifier(layer)).inserted else { return }
-        do throws(ReferenceError) { try assign(layer, path: path) } catch { failures.append((path, error)) }
-        if let model = layer as? any ModelLayer {
-            var counters: [String: Int] = [:]
-            for child in model.layers {
-                let base = SnakeCase.convert(child.className)
-                let count = counters[base, default: 0]
-                counters[base] = count + 1
-                load(child, path: join(join(path, "layers"), count == 0 ? base : "\(base)_\(count)"))
-            }
+    /// Assigns every object of `root`'s traversal, collecting failures.
+    mutating func load(_ root: any Layer) {
+        for (layer, path) in SaveableTraversal.visit(root) {
+            do throws(ReferenceError) { try assign(layer, path: path) } catch { failures.append((path, error)) }
         }
-        for (attribute, child) in layer.children { load(child, path: join(path, attribute)) }
     }
-
-    private func join(_ path: String, _ component: String) -> String { path.isEmpty ? component : path + "/" + component }
 
     /// Assigns the variables of the object at `path`; an absent object has zero variables (SL:1384-1418).
     private func assign(_ layer: any Layer, path: String) throws(ReferenceError) {
