@@ -41,3 +41,28 @@ import Testing
         #expect(missing.status == 2)
     }
 }
+
+/// `kconform convert`: a golden archive re-saved through the reference core checks clean and predicts the same.
+@Suite struct ConvertCommandTests {
+    @Test func convertedArchiveChecksCleanAndPredictsTheSame() throws {
+        let directory = NSTemporaryDirectory() + "kconform-convert-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let converted = directory + "/model.keras"
+        let convert = try CommandLineTests.run("convert", "Corpus/golden/nested.keras", converted)
+        #expect(convert.status == 0, "\(convert.error)")
+        #expect(try CommandLineTests.run("check", converted).status == 0)
+        let weights = directory + "/model.weights.h5"
+        #expect(try CommandLineTests.run("convert", "Corpus/golden/nested.keras", weights).status == 0)
+        #expect(try CommandLineTests.run("check", weights).status == 0)
+        let output = directory + "/out.npy"
+        let predict = try CommandLineTests.run("predict", converted, "--input", PredictCommandTests.io + "nested.inputs.npy", "--output", output)
+        #expect(predict.status == 0, "\(predict.error)")
+        let ours = try PredictCommandTests.floats(output)
+        let keras = try PredictCommandTests.floats(PredictCommandTests.io + "nested.outputs.npy")
+        #expect(ours.count == keras.count)
+        #expect(zip(ours, keras).allSatisfy { abs($0 - $1) <= 1e-5 + 1e-4 * abs($1) })
+        #expect(try CommandLineTests.run("convert", "Corpus/golden/nested.keras", directory + "/out.h5").status == 2)
+        #expect(try CommandLineTests.run("convert", "Corpus/golden/nested.keras", converted, "--no-overwrite").status == 1)
+    }
+}
