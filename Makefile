@@ -4,7 +4,7 @@ RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
 ASSETS_VENV ?= .venv-corpus-assets
 
-.PHONY: deps build release demo test corpus bench clean
+.PHONY: deps build release demo test test-swift test-python corpus bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,10 +19,18 @@ release: deps
 demo: release
 	@scripts/demo.sh $(RELEASE_BIN)
 
-## Runs every test (debug build, Swift Testing).
-test: deps
+## Runs every test: the Swift suites (debug build), then the Python tier against real Keras.
+test: test-swift test-python
+
+test-swift: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+## Real Keras 3.15.1 (pinned, in a virtual environment) loads what kconform writes and predicts the same.
+test-python: release
+	python3 -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip install -q -r Tests/python/requirements.txt
+	KCONFORM=$(RELEASE_BIN) KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python -m pytest -q Tests/python
 
 ## Regenerates Corpus/golden with pinned real Keras (PyPI access; about a minute after installs).
 ## The lookup-layer models need TensorFlow, whose h5py pin differs, hence a second environment.
