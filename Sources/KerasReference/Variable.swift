@@ -48,10 +48,15 @@ public final class Variable: @unchecked Sendable {
     /// The bytes to save: what was loaded, or the float32 values.
     var bytesForSaving: (dtype: String, bytes: ByteView) {
         if let storedBytes { return (dtype, storedBytes) }
+        return ("float32", float32Bytes)
+    }
+
+    /// The values as little-endian float32 bytes.
+    var float32Bytes: ByteView {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.count * 4)
         for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 } }
-        return ("float32", ByteView(copying: bytes))
+        return ByteView(copying: bytes)
     }
 }
 

@@ -62,7 +62,7 @@ import Testing
         let keras = try PredictCommandTests.floats(PredictCommandTests.io + "nested.outputs.npy")
         #expect(ours.count == keras.count)
         #expect(zip(ours, keras).allSatisfy { abs($0 - $1) <= 1e-5 + 1e-4 * abs($1) })
-        #expect(try CommandLineTests.run("convert", "Corpus/golden/nested.keras", directory + "/out.h5").status == 2)
+        #expect(try CommandLineTests.run("convert", "Corpus/golden/nested.keras", directory + "/out.txt").status == 2)
         #expect(try CommandLineTests.run("convert", "Corpus/golden/nested.keras", converted, "--no-overwrite").status == 1)
     }
 }

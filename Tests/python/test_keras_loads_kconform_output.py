@@ -74,3 +74,18 @@ def test_kconform_predict_matches_keras(model, file, facts, tmp_path):
     expected = np.load(GOLDEN / facts["outputs"])
     rtol, atol = tolerance(model, expected)
     np.testing.assert_allclose(np.load(output), expected.astype(np.float32), rtol=rtol, atol=atol)
+
+
+@pytest.mark.parametrize("model,file,facts", list(archive_cases()))
+def test_keras_loads_kconform_legacy_h5(model, file, facts, tmp_path):
+    if needs_tensorflow(file):
+        pytest.skip("Keras needs TensorFlow to load lookup layers; the pinned oracle environment has none")
+    converted = tmp_path / "converted.h5"
+    result = subprocess.run([KCONFORM, "convert", str(GOLDEN / file), str(converted)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    loaded = keras.saving.load_model(converted, safe_mode=True, compile=False)
+    inputs = [np.load(GOLDEN / path) for path in facts["inputs"]]
+    expected = np.load(GOLDEN / facts["outputs"])
+    predicted = loaded.predict(inputs if len(inputs) > 1 else inputs[0], verbose=0)
+    rtol, atol = tolerance(model, expected)
+    np.testing.assert_allclose(np.asarray(predicted, dtype=np.float32), expected.astype(np.float32), rtol=rtol, atol=atol)
