@@ -4,7 +4,7 @@ RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
 ASSETS_VENV ?= .venv-corpus-assets
 
-.PHONY: deps build release demo test test-swift test-python corpus bench clean
+.PHONY: deps build release demo test test-swift test-python corpus zoo zoo-apps bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -43,6 +43,18 @@ corpus:
 	$(ASSETS_VENV)/bin/pip install -q -r scripts/corpus/requirements-assets.txt
 	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_golden.py --assets-python $(ASSETS_VENV)/bin/python
 	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/verify_golden.py
+	$(MAKE) zoo
+
+## Regenerates Corpus/golden/zoo (one tiny Keras model per layer family); `make corpus` runs it, since it
+## rewrites Corpus/golden.
+zoo:
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_layer_zoo.py
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_layer_zoo.py --verify
+
+## keras.applications models into .build/zoo-apps (about 0.9 GB, about 6 min, not committed); `make test`
+## then also compares their predictions with Keras's.
+zoo-apps:
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_app_zoo.py
 
 ## Check-versus-h5py-versus-Keras benchmark (see Benchmarks/README.md).
 bench: release

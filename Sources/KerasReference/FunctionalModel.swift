@@ -40,7 +40,8 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
                 throw ReferenceError(ReferenceError.Code.invalidGraph, "layer name \"\(layerName)\" is used twice", at: pointer)
             }
             layerByName[layerName] = layer
-            layers.append(layer)
+            // `model.layers` holds Layers only; a recorded `keras.ops` operation is not saved (FUN `layers`).
+            if !(layer is OperationLayer) { layers.append(layer) }
             let nodes = entry["inbound_nodes"]?.arrayValue ?? []
             calls.append((layer, nodes.enumerated().map { NodeCall(arguments: $1, pointer: pointer + "/inbound_nodes/" + String($0)) }))
         }
@@ -116,7 +117,7 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
                     remaining.append(item)
                     continue
                 }
-                let outputs = try item.layer.invoke(arguments)
+                let outputs = try CallContext.invoke(item.layer, arguments, node: item.call.arguments)
                 let layerName = names[ObjectIdentifier(item.layer)] ?? item.layer.name
                 for (index, output) in outputs.enumerated() {
                     produced[TensorReference(layer: layerName, node: item.node, tensor: index)] = output

@@ -10,9 +10,25 @@ enum LayerRegistry {
             "Flatten": Flatten.self, "Reshape": Reshape.self, "Concatenate": Concatenate.self,
             "BatchNormalization": BatchNormalization.self, "LayerNormalization": LayerNormalization.self,
             "Normalization": Normalization.self, "Rescaling": Rescaling.self, "Embedding": Embedding.self,
+            "EinsumDense": EinsumDense.self, "Permute": Permute.self, "RepeatVector": RepeatVector.self, "Dot": Dot.self,
+            "GroupNormalization": GroupNormalization.self, "UnitNormalization": UnitNormalization.self,
+            "LeakyReLU": LeakyReLU.self, "PReLU": PReLU.self, "ELU": ELULayer.self, "Softmax": SoftmaxLayer.self,
+            "Bidirectional": Bidirectional.self, "TimeDistributed": TimeDistributed.self,
+            "Attention": AttentionLayer.self, "MultiHeadAttention": MultiHeadAttention.self,
+            // Classes keras.applications architectures define and save (inception_resnet_v2, convnext).
+            "CustomScaleLayer": CustomScaleLayer.self, "LayerScale": LayerScale.self, "StochasticDepth": IdentityAtInference.self,
         ]
+        for rank in ["1D", "2D", "3D"] {
+            table["MaxPooling" + rank] = Pooling.self
+            table["AveragePooling" + rank] = Pooling.self
+            table["ZeroPadding" + rank] = ZeroPadding.self
+            table["Cropping" + rank] = Cropping.self
+            table["UpSampling" + rank] = UpSampling.self
+            table["Conv" + rank + "Transpose"] = TransposedConvolution.self
+        }
+        for depthwise in ["DepthwiseConv1D", "DepthwiseConv2D", "SeparableConv1D", "SeparableConv2D"] { table[depthwise] = DepthwiseConvolution.self }
         for identity in ["Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "AlphaDropout",
-                         "GaussianDropout", "GaussianNoise", "ActivityRegularization"] {
+                         "GaussianDropout", "GaussianNoise", "ActivityRegularization", "Identity"] {
             table[identity] = IdentityAtInference.self
         }
         for convolution in ["Conv1D", "Conv2D", "Conv3D"] { table[convolution] = Convolution.self }
@@ -40,6 +56,12 @@ enum LayerRegistry {
         if isKeras, modelClasses.contains(envelope.className) {
             if envelope.className == "Sequential" { return try SequentialModel(envelope: envelope, options: options) }
             return try FunctionalModel(envelope: envelope, options: options)
+        }
+        // A `keras.ops` operation recorded in a Functional (`x * 0.5`), whatever its class name.
+        if module.hasPrefix("keras.src.ops.") { return try OperationLayer(envelope: envelope) }
+        // A quantized EinsumDense keeps the variables its file holds; its math is not implemented.
+        if isKeras, envelope.className == "EinsumDense", envelope.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy" {
+            return try OpaqueLayer(envelope: envelope)
         }
         if isKeras, let type = builtins[envelope.className] { return try type.init(envelope: envelope) }
         if isKeras, envelope.registeredName == nil || envelope.registeredName == envelope.className {

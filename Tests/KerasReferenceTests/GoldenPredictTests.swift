@@ -5,13 +5,19 @@ import KerasReference
 import Testing
 
 /// Every golden model loaded by the reference core predicts what Keras 3.15.1 predicted on the same
-/// inputs (`Corpus/golden/io`, written by scripts/corpus/make_golden.py), within the tolerance:
-/// `|ours - keras| <= atol + rtol * |keras|`, rtol 1e-4 (1e-3 beyond 20 layers), atol 1e-5 × max(1, max|keras|).
+/// inputs (`Corpus/golden/io`, written by scripts/corpus/make_golden.py; the layer zoo `Corpus/golden/zoo`,
+/// written by scripts/corpus/make_layer_zoo.py, whose models are named `zoo/<case>`), within the issue's
+/// tolerance: `|ours - keras| <= atol + rtol * |keras|`, rtol 1e-4 (1e-3 beyond 20 layers),
+/// atol 1e-5 × max(1, max|keras|).
 @Suite struct GoldenPredictTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Corpus/golden")
 
+    static let zoo = golden.appendingPathComponent("zoo")
+
     struct Case: CustomTestStringConvertible, Sendable {
+        /// The manifest's folder; every path below is relative to it.
+        let root: URL
         let model: String
         let file: String
         let architecture: String
@@ -33,8 +39,18 @@ import Testing
         return table
     }()
 
-    static let cases: [Case] = {
-        guard let data = try? Data(contentsOf: golden.appendingPathComponent("MANIFEST.json")),
+    static let cases: [Case] = manifestCases(golden, prefix: "")
+    static let zooCases: [Case] = manifestCases(zoo, prefix: "zoo/")
+
+    /// keras.applications architectures from scripts/corpus/make_app_zoo.py (not committed: generated into
+    /// `.build/zoo-apps`, or the folder `KCONFORM_APP_ZOO` names); no cases when absent.
+    static let appZoo: URL = ProcessInfo.processInfo.environment["KCONFORM_APP_ZOO"].map { URL(fileURLWithPath: $0) }
+        ?? golden.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(".build/zoo-apps")
+    static let appCases: [Case] = manifestCases(appZoo, prefix: "apps/")
+
+    /// The cases of the `MANIFEST.json` in `root`, model names prefixed with `prefix`.
+    static func manifestCases(_ root: URL, prefix: String) -> [Case] {
+        guard let data = try? Data(contentsOf: root.appendingPathComponent("MANIFEST.json")),
               let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let models = manifest["models"] as? [String: [String: Any]]
         else { return [] }
@@ -44,14 +60,14 @@ import Testing
                   let files = facts["files"] as? [String] else { continue }
             let architecture = files.first { $0.hasSuffix(".keras") || $0.hasSuffix("/") || ($0.hasSuffix(".h5") && !$0.hasSuffix(".weights.h5")) } ?? files[0]
             for file in files {
-                result.append(Case(model: model, file: file, architecture: architecture, inputs: inputs, output: output))
+                result.append(Case(root: root, model: prefix + model, file: file, architecture: architecture, inputs: inputs, output: output))
             }
         }
         return result
-    }()
+    }
 
-    static func tensor(_ relative: String) throws -> Tensor {
-        let array = try NpyArray.read(try ByteView(mappingFileAt: golden.appendingPathComponent(relative).path))
+    static func tensor(_ relative: String, in root: URL = golden) throws -> Tensor {
+        let array = try NpyArray.read(try ByteView(mappingFileAt: root.appendingPathComponent(relative).path))
         let values: [Float] = array.data.withUnsafeBytes { raw in
             switch array.dtype.name {
             case "float32": return (0..<array.count).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
@@ -69,22 +85,37 @@ import Testing
         #expect(Self.cases.count >= 20)
     }
 
+    /// Fewer zoo cases than this means the zoo went missing, not that everything passed.
+    @Test func everyZooModelHasACase() {
+        #expect(Self.zooCases.count >= 20)
+    }
+
     static func run(_ testCase: Case, path: String, inputs: [Tensor]) throws(ReferenceError) -> Tensor {
         let model: KerasModel
         if testCase.file == testCase.architecture {
             model = try loadModel(from: path)
         } else {
-            model = try loadModel(from: golden.appendingPathComponent(testCase.architecture).path)
+            model = try loadModel(from: testCase.root.appendingPathComponent(testCase.architecture).path)
             try model.loadWeights(from: path)
         }
         return try model.predict(inputs)[0]
     }
 
-    @Test(arguments: cases)
+    @Test(arguments: cases + zooCases)
     func predictMatchesKeras(testCase: Case) throws {
-        let path = Self.golden.appendingPathComponent(testCase.file).path
-        let inputs = try testCase.inputs.map(Self.tensor)
-        let expected = try Self.tensor(testCase.output)
+        try Self.check(testCase)
+    }
+
+    /// Runs only where the application zoo was generated (`make zoo-apps`); deep models, rtol 1e-3.
+    @Test(arguments: appCases)
+    func applicationPredictMatchesKeras(testCase: Case) throws {
+        try Self.check(testCase)
+    }
+
+    static func check(_ testCase: Case) throws {
+        let path = testCase.root.appendingPathComponent(testCase.file).path
+        let inputs = try testCase.inputs.map { try Self.tensor($0, in: testCase.root) }
+        let expected = try Self.tensor(testCase.output, in: testCase.root)
         let outcome = Result { () throws(ReferenceError) -> Tensor in try Self.run(testCase, path: path, inputs: inputs) }
         if let reason = Self.knownUnsupported[testCase.model] {
             guard case .failure(let error) = outcome else {
@@ -96,10 +127,10 @@ import Testing
         }
         let ours = try outcome.get()
         #expect(ours.shape == expected.shape)
-        let layers = testCase.model == "deep300" ? 300 : 10
+        let layers = testCase.model == "deep300" || testCase.model.hasPrefix("apps/") ? 300 : 10
         // Low-precision policies: the same tolerance counted in units of the compute dtype's epsilon
         // (float16 2^-10, bfloat16 2^-7) instead of float32's; 4 ulps.
-        let config = (try? String(contentsOf: Self.golden.appendingPathComponent(testCase.architecture + (testCase.architecture.hasSuffix("/") ? "config.json" : "")), encoding: .isoLatin1)) ?? ""
+        let config = testCase.model.hasPrefix("apps/") ? "" : (try? String(contentsOf: testCase.root.appendingPathComponent(testCase.architecture + (testCase.architecture.hasSuffix("/") ? "config.json" : "")), encoding: .isoLatin1)) ?? ""
         let policyEpsilon: Float = config.contains("bfloat16") ? 0x1p-7 : config.contains("float16") ? 0x1p-10 : 0
         let rtol: Float = max(layers > 20 ? 1e-3 : 1e-4, 4 * policyEpsilon)
         let atol: Float = 1e-5 * max(1, expected.scalars.map(abs).max() ?? 0)

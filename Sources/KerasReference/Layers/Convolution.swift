@@ -1,6 +1,6 @@
 import KerasFormat
 
-/// `Conv1D`, `Conv2D`, `Conv3D` (channels_last): kernel `(*kernel_size, in/groups, filters)`, bias
+/// `Conv1D`, `Conv2D`, `Conv3D` (channels_last, or channels_first through a transpose): kernel `(*kernel_size, in/groups, filters)`, bias
 /// `(filters,)`; strides, dilation, `valid`/`same`/`causal` padding and groups as Keras computes them.
 final class Convolution: BaseLayer, @unchecked Sendable {
     private var kernel: Variable?
@@ -10,10 +10,7 @@ final class Convolution: BaseLayer, @unchecked Sendable {
     private var rank: Int { className.hasSuffix("1D") ? 1 : className.hasSuffix("3D") ? 3 : 2 }
 
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        guard try config.string("data_format", default: "channels_last") == "channels_last" else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "channels_first convolution is not implemented", at: name)
-        }
-        let channels = try lastDimension(shapes)
+        let channels = try lastDimension(try channelsLastShapes(shapes))
         let groups = try config.int("groups", default: 1)
         let filters = try config.int("filters")
         guard groups > 0, channels % groups == 0, filters % groups == 0 else {
@@ -24,7 +21,10 @@ final class Convolution: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        let x = try single(inputs)
+        [try inChannelsLast(try single(inputs), convolve)]
+    }
+
+    private func convolve(_ x: Tensor) throws(ReferenceError) -> Tensor {
         guard let kernel, x.rank == rank + 2 else {
             throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) expects rank \(rank + 2) input, got \(x.shape)", at: name)
         }
@@ -33,36 +33,41 @@ final class Convolution: BaseLayer, @unchecked Sendable {
         let groups = try config.int("groups", default: 1)
         let (inChannels, filters) = (x.shape[rank + 1], kernel.shape[rank + 1])
         let (groupIn, groupOut) = (inChannels / groups, filters / groups)
+        guard groups > 0, inChannels == kernel.shape[rank] * groups else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) kernel \(kernel.shape) does not fit input \(x.shape)", at: name)
+        }
         let batch = x.shape[0]
         let outCount = geometry.output.reduce(1, *)
+        let weights = precision.round(kernel.values)
+        let sources = geometry.patchSources()
         let kernelPositions = geometry.kernel.reduce(1, *)
         var result = [Float](repeating: 0, count: batch * outCount * filters)
-        let weights = precision.round(kernel.values)
-        for sample in 0..<batch {
-            for outIndex in 0..<outCount {
-                let outPosition = geometry.unflatten(outIndex, geometry.output)
-                for kernelIndex in 0..<kernelPositions {
-                    let kernelPosition = geometry.unflatten(kernelIndex, geometry.kernel)
-                    guard let inIndex = geometry.inputIndex(output: outPosition, kernel: kernelPosition) else { continue }
-                    let inBase = (sample * geometry.input.reduce(1, *) + inIndex) * inChannels
-                    let kernelBase = kernelIndex * groupIn * filters
-                    let outBase = (sample * outCount + outIndex) * filters
-                    for group in 0..<groups {
-                        for channel in 0..<groupIn {
-                            let value = x.scalars[inBase + group * groupIn + channel]
-                            let row = kernelBase + channel * filters + group * groupOut
-                            for filter in 0..<groupOut {
-                                result[outBase + group * groupOut + filter] += value * weights[row + filter]
-                            }
-                        }
-                    }
+        // im2col per group: rows are (sample, output position), columns (kernel position, channel).
+        for group in 0..<groups {
+            let patches = geometry.patches(x, sources: sources, channelOffset: group * groupIn, channels: groupIn)
+            let groupKernel: [Float]
+            if groups == 1 {
+                groupKernel = weights
+            } else {
+                var slice = [Float](repeating: 0, count: kernelPositions * groupIn * groupOut)
+                for row in 0..<(kernelPositions * groupIn) {
+                    for filter in 0..<groupOut { slice[row * groupOut + filter] = weights[row * filters + group * groupOut + filter] }
+                }
+                groupKernel = slice
+            }
+            let product = LinearAlgebra.matmul(patches, groupKernel, m: batch * outCount, k: kernelPositions * groupIn, n: groupOut)
+            if groups == 1 {
+                result = product
+            } else {
+                for row in 0..<(batch * outCount) {
+                    for filter in 0..<groupOut { result[row * filters + group * groupOut + filter] = product[row * groupOut + filter] }
                 }
             }
         }
         var output = Tensor(shape: [batch] + geometry.output + [filters], scalars: precision.round(result))
         if let bias { output = precision.round(output.adding(lastAxis: precision.round(bias.values))) }
         let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
-        return [activation(output)]
+        return activation(output)
     }
 }
 
@@ -77,18 +82,30 @@ struct SpatialGeometry {
 
     init(config: ConfigReader, rank: Int, input: [Int], kernel: [Int], layer: String,
          stridesKey: String = "strides", dilationKey: String = "dilation_rate") throws(ReferenceError) {
+        try self.init(input: input, kernel: kernel,
+                      strides: try config.ints(stridesKey, count: rank, default: [Int](repeating: 1, count: rank)),
+                      dilation: try config.ints(dilationKey, count: rank, default: [Int](repeating: 1, count: rank)),
+                      padding: try config.string("padding", default: "valid"), layer: layer)
+    }
+
+    init(input: [Int], kernel: [Int], strides: [Int], dilation: [Int], padding: String, layer: String) throws(ReferenceError) {
+        let rank = input.count
+        guard kernel.count == rank, strides.count == rank, dilation.count == rank,
+              strides.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }), kernel.allSatisfy({ $0 > 0 })
+        else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "kernel \(kernel), strides \(strides) and dilation \(dilation) must be positive, one per spatial axis", at: layer)
+        }
         self.input = input
         self.kernel = kernel
-        strides = try config.ints(stridesKey, count: rank, default: [Int](repeating: 1, count: rank))
-        dilation = try config.ints(dilationKey, count: rank, default: [Int](repeating: 1, count: rank))
-        let padding = try config.string("padding", default: "valid")
+        self.strides = strides
+        self.dilation = dilation
         var output: [Int] = []
         var before: [Int] = []
         for axis in 0..<rank {
             let span = dilation[axis] * (kernel[axis] - 1) + 1
-            switch padding {
+            switch padding.lowercased() {
             case "valid":
-                output.append(max(0, (input[axis] - span) / strides[axis] + 1))
+                output.append(input[axis] >= span ? (input[axis] - span) / strides[axis] + 1 : 0)
                 before.append(0)
             case "same":
                 let size = (input[axis] + strides[axis] - 1) / strides[axis]
@@ -104,9 +121,6 @@ struct SpatialGeometry {
         }
         self.output = output
         padBefore = before
-        guard strides.allSatisfy({ $0 > 0 }), dilation.allSatisfy({ $0 > 0 }) else {
-            throw ReferenceError(ReferenceError.Code.invalidConfig, "strides and dilation must be positive", at: layer)
-        }
     }
 
     func unflatten(_ index: Int, _ dimensions: [Int]) -> [Int] {
@@ -117,6 +131,43 @@ struct SpatialGeometry {
             remainder /= dimensions[axis]
         }
         return position
+    }
+
+    /// For every output position then kernel position, the flat input position it reads (-1 in the padding).
+    func patchSources() -> [Int] {
+        let outCount = output.reduce(1, *)
+        let kernelCount = kernel.reduce(1, *)
+        let offsets = (0..<kernelCount).map { unflatten($0, kernel) }
+        var sources = [Int](repeating: -1, count: outCount * kernelCount)
+        for outIndex in 0..<outCount {
+            let position = unflatten(outIndex, output)
+            for (kernelIndex, offset) in offsets.enumerated() {
+                sources[outIndex * kernelCount + kernelIndex] = inputIndex(output: position, kernel: offset) ?? -1
+            }
+        }
+        return sources
+    }
+
+    /// The im2col matrix of channels `[channelOffset, channelOffset + channels)` of a channels_last `x`:
+    /// `(batch * outputs) × (kernel positions * channels)`, zeros in the padding.
+    func patches(_ x: Tensor, sources: [Int], channelOffset: Int, channels: Int) -> [Float] {
+        let batch = x.shape[0]
+        let inChannels = x.shape[x.rank - 1]
+        let inputCount = input.reduce(1, *)
+        var matrix = [Float](repeating: 0, count: batch * sources.count * channels)
+        x.scalars.withUnsafeBufferPointer { input in
+            matrix.withUnsafeMutableBufferPointer { matrix in
+                let perSample = sources.count
+                for sample in 0..<batch {
+                    for (slot, source) in sources.enumerated() where source >= 0 {
+                        let from = (sample * inputCount + source) * inChannels + channelOffset
+                        let to = (sample * perSample + slot) * channels
+                        for channel in 0..<channels { matrix[to + channel] = input[from + channel] }
+                    }
+                }
+            }
+        }
+        return matrix
     }
 
     /// The flat input index under kernel offset `kernel` of output `output`, nil in the padding.

@@ -77,10 +77,11 @@ final class ReLULayer: BaseLayer, @unchecked Sendable {
     }
 }
 
-/// `Flatten`: keeps the batch dimension, flattens the rest (channels_last).
+/// `Flatten`: keeps the batch dimension, flattens the rest; channels_first inputs are made channels_last first.
 final class Flatten: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        let x = try single(inputs)
+        let input = try single(inputs)
+        let x = try isChannelsFirst() ? input.channelsLast() : input
         let batch = x.shape.first ?? 1
         return [x.reshaped([batch, batch == 0 ? 0 : x.count / batch])]
     }

@@ -1,30 +1,89 @@
 import KerasFormat
 
 /// The elementwise merge layers: `Add`, `Subtract`, `Multiply`, `Average`, `Maximum`, `Minimum`
-/// (inputs of equal shape; Keras also broadcasts, which is not implemented here).
+/// (base_merge.py): inputs of lower rank get size-1 axes inserted at axis 1, then the pairwise operation
+/// broadcasts as NumPy does.
 final class ElementwiseMerge: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        guard let first = inputs.first, inputs.allSatisfy({ $0.shape == first.shape }) else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) of inputs with shapes \(inputs.map(\.shape)) (broadcasting) is not implemented", at: name)
+        guard inputs.count >= 1 else { throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) needs inputs", at: name) }
+        let maxRank = inputs.map(\.rank).max() ?? 0
+        let aligned = inputs.map { input in
+            input.rank == maxRank || input.rank == 0 ? input
+                : input.reshaped([input.shape[0]] + [Int](repeating: 1, count: maxRank - input.rank) + input.shape.dropFirst())
         }
         if className == "Subtract" {
-            guard inputs.count == 2 else { throw ReferenceError(ReferenceError.Code.inputMismatch, "Subtract takes two inputs", at: name) }
-            return [Tensor(shape: first.shape, scalars: zip(inputs[0].scalars, inputs[1].scalars).map { $0 - $1 })]
+            guard aligned.count == 2 else { throw ReferenceError(ReferenceError.Code.inputMismatch, "Subtract takes two inputs", at: name) }
         }
-        var result = first.scalars
-        for other in inputs.dropFirst() {
-            for index in result.indices {
-                let value = other.scalars[index]
-                switch className {
-                case "Add", "Average": result[index] += value
-                case "Multiply": result[index] *= value
-                case "Maximum": result[index] = max(result[index], value)
-                default: result[index] = min(result[index], value)
-                }
+        let operation: (Float, Float) -> Float
+        switch className {
+        case "Add", "Average": operation = { $0 + $1 }
+        case "Subtract": operation = { $0 - $1 }
+        case "Multiply": operation = { $0 * $1 }
+        case "Maximum": operation = { max($0, $1) }
+        default: operation = { min($0, $1) }
+        }
+        var result = aligned[0]
+        for other in aligned.dropFirst() {
+            guard let combined = result.broadcast(with: other, operation) else {
+                throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) inputs \(inputs.map(\.shape)) do not broadcast", at: name)
             }
+            result = precision.round(combined)
         }
         if className == "Average" { result = result.map { $0 / Float(inputs.count) } }
-        return [Tensor(shape: first.shape, scalars: result)]
+        return [result]
+    }
+}
+
+/// `Dot` (merging/dot.py): `batch_dot` of two inputs over `axes` (an int for both or a pair), after an
+/// L2 normalisation along those axes when `normalize` (`x * min(rsqrt(sum x²), 1e7)`).
+final class Dot: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        guard inputs.count == 2, inputs[0].rank >= 2, inputs[1].rank >= 2, inputs[0].shape[0] == inputs[1].shape[0] else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "Dot takes two batched inputs of rank >= 2, got \(inputs.map(\.shape))", at: name)
+        }
+        var (x, y) = (inputs[0], inputs[1])
+        let requested: [Int]
+        if let single = config["axes"]?.intValue {
+            requested = [single, single]
+        } else {
+            requested = try config.ints("axes", count: 2)
+        }
+        var axes: [Int] = []
+        for (axis, tensor) in zip(requested, [x, y]) {
+            let resolved = axis < 0 ? ((axis % tensor.rank) + tensor.rank) % tensor.rank : axis
+            guard resolved > 0, resolved < tensor.rank else { throw config.error("axes", "non-batch axes within the inputs' ranks") }
+            axes.append(resolved)
+        }
+        guard x.shape[axes[0]] == y.shape[axes[1]] else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "Dot axes \(axes) do not match in \(x.shape) and \(y.shape)", at: name)
+        }
+        if try config.bool("normalize", default: false) {
+            x = L2Normalize.apply(x, axes: [axes[0]], epsilon: 1e-7)
+            y = L2Normalize.apply(y, axes: [axes[1]], epsilon: 1e-7)
+        }
+        return [precision.round(Self.batchDot(x, y, axes: (axes[0], axes[1])))]
+    }
+
+    /// `batch_dot`: per sample, `x`'s axis `axes.0` contracted with `y`'s axis `axes.1`; the result has
+    /// `x`'s other axes then `y`'s (batch excluded), and at least rank 2.
+    static func batchDot(_ x: Tensor, _ y: Tensor, axes: (Int, Int)) -> Tensor {
+        let batch = x.shape[0]
+        let xOther = (1..<x.rank).filter { $0 != axes.0 }
+        let yOther = (1..<y.rank).filter { $0 != axes.1 }
+        let xMoved = x.transposed([0] + xOther + [axes.0])
+        let yMoved = y.transposed([0, axes.1] + yOther)
+        let k = x.shape[axes.0]
+        let m = xOther.map { x.shape[$0] }.reduce(1, *)
+        let n = yOther.map { y.shape[$0] }.reduce(1, *)
+        var result: [Float] = []
+        result.reserveCapacity(batch * m * n)
+        for sample in 0..<batch {
+            result += LinearAlgebra.matmul(Array(xMoved.scalars[(sample * m * k)..<((sample + 1) * m * k)]),
+                                           Array(yMoved.scalars[(sample * k * n)..<((sample + 1) * k * n)]), m: m, k: k, n: n)
+        }
+        var shape = [batch] + xOther.map { x.shape[$0] } + yOther.map { y.shape[$0] }
+        if shape.count == 1 { shape.append(1) }
+        return Tensor(shape: shape, scalars: result)
     }
 }
 
@@ -32,14 +91,22 @@ final class ElementwiseMerge: BaseLayer, @unchecked Sendable {
 final class Concatenate: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         guard let first = inputs.first else { throw ReferenceError(ReferenceError.Code.inputMismatch, "Concatenate needs inputs", at: name) }
-        let rank = first.rank
         var axis = try config.int("axis", default: -1)
-        if axis < 0 { axis += rank }
+        if axis < 0 { axis += first.rank }
+        do throws(ReferenceError) { return [try Self.join(inputs, axis: axis)] } catch {
+            throw ReferenceError(error.code, error.reason, at: name)
+        }
+    }
+
+    /// `inputs` joined along the non-negative `axis`; every other dimension must agree.
+    static func join(_ inputs: [Tensor], axis: Int) throws(ReferenceError) -> Tensor {
+        guard let first = inputs.first else { throw ReferenceError(ReferenceError.Code.inputMismatch, "Concatenate needs inputs") }
+        let rank = first.rank
         guard axis >= 0, axis < rank, inputs.allSatisfy({ $0.rank == rank }) else {
-            throw ReferenceError(ReferenceError.Code.inputMismatch, "cannot concatenate \(inputs.map(\.shape)) on axis \(axis)", at: name)
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "cannot concatenate \(inputs.map(\.shape)) on axis \(axis)")
         }
         for input in inputs where input.shape.enumerated().contains(where: { $0.offset != axis && $0.element != first.shape[$0.offset] }) {
-            throw ReferenceError(ReferenceError.Code.inputMismatch, "cannot concatenate \(first.shape) and \(input.shape) on axis \(axis)", at: name)
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "cannot concatenate \(first.shape) and \(input.shape) on axis \(axis)")
         }
         let outer = first.shape[..<axis].reduce(1, *)
         let inner = first.shape[(axis + 1)...].reduce(1, *)
@@ -53,6 +120,6 @@ final class Concatenate: BaseLayer, @unchecked Sendable {
                 result += input.scalars[(block * length)..<((block + 1) * length)]
             }
         }
-        return [Tensor(shape: shape, scalars: result)]
+        return Tensor(shape: shape, scalars: result)
     }
 }

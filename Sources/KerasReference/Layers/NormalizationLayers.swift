@@ -1,5 +1,6 @@
 import Foundation
 import KerasFormat
+import KerasJSON
 
 /// The axis a normalization layer works on, as a non-negative index into `rank` dimensions.
 private func resolvedAxis(_ axis: Int, rank: Int) -> Int { axis < 0 ? axis + rank : axis }
@@ -38,7 +39,7 @@ final class BatchNormalization: BaseLayer, @unchecked Sendable {
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
-        guard let movingMean, let movingVariance, axis < x.rank else {
+        guard let movingMean, let movingVariance, axis < x.rank, x.shape[axis] == movingMean.shape[0] else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "BatchNormalization was never built", at: name)
         }
         let epsilon = try config.float("epsilon", default: 1e-3)
@@ -50,64 +51,165 @@ final class BatchNormalization: BaseLayer, @unchecked Sendable {
     }
 }
 
-/// `LayerNormalization` over the last axis: variables `[gamma, beta]`.
+/// `LayerNormalization` over `axis` (an int or a list; `ops.layer_normalization`): per sample,
+/// `x * inv + (beta - mean * inv)` with `inv = gamma / sqrt(var + epsilon)` over the normalised axes;
+/// with `rms_scaling`, `x / sqrt(var + epsilon) * gamma` (Keras uses the variance there, not the mean
+/// square). Variables `[gamma, beta]` of the normalised axes' shape (gamma only with rms_scaling).
 final class LayerNormalization: BaseLayer, @unchecked Sendable {
     private var gamma: Variable?
     private var beta: Variable?
 
-    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        let singleAxis = try config.int("axis", default: -1)
-        let axes = config["axis"]?.arrayValue?.compactMap(\.intValue) ?? [singleAxis]
-        guard axes == [-1] || axes == [(shapes.first?.count ?? 0) - 1] else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "LayerNormalization over axes \(axes) is not implemented", at: name)
+    private func axes(rank: Int) throws(ReferenceError) -> [Int] {
+        let requested: [Int]
+        if let list = config["axis"]?.arrayValue { requested = list.compactMap(\.intValue) } else { requested = [try config.int("axis", default: -1)] }
+        var resolved: [Int] = []
+        for axis in requested {
+            guard let value = resolveAxis(axis, rank: rank) else { throw config.error("axis", "axes within rank \(rank)") }
+            resolved.append(value)
         }
-        let channels = try lastDimension(shapes)
-        if try config.bool("scale", default: true) { gamma = addVariable("gamma", [channels]) }
-        if try config.bool("center", default: true) { beta = addVariable("beta", [channels]) }
+        return resolved.sorted()
+    }
+
+    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
+        guard let shape = shapes.first, let parameterShape = knownShape(try axes(rank: shape.count).map { shape[$0] }) else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "LayerNormalization needs known normalised axes, got \(shapes)", at: name)
+        }
+        let rms = try config.bool("rms_scaling", default: false)
+        if try config.bool("scale", default: true) || rms { gamma = addVariable("gamma", parameterShape) }
+        if try config.bool("center", default: true), !rms { beta = addVariable("beta", parameterShape) }
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
         let epsilon = try config.float("epsilon", default: 1e-3)
-        let width = x.lastDimension
-        var result = x.scalars
-        for start in stride(from: 0, to: result.count, by: max(width, 1)) {
+        let rms = try config.bool("rms_scaling", default: false)
+        let normalised = try axes(rank: x.rank)
+        let kept = (0..<x.rank).filter { !normalised.contains($0) }
+        let order = kept + normalised
+        let moved = x.transposed(order)
+        let width = max(normalised.map { x.shape[$0] }.reduce(1, *), 1)
+        for parameter in [gamma, beta].compactMap({ $0 }) where parameter.values.count != width {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "LayerNormalization built for \(parameter.shape), got \(x.shape)", at: name)
+        }
+        var result = moved.scalars
+        for start in stride(from: 0, to: result.count, by: width) {
             let row = result[start..<(start + width)]
             let mean = row.reduce(0, +) / Float(width)
             let variance = row.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(width)
             let inverse = 1 / (variance + epsilon).squareRoot()
             for (offset, index) in row.indices.enumerated() {
-                let scale = inverse * (gamma?.values[offset] ?? 1)
-                result[index] = result[index] * scale + ((beta?.values[offset] ?? 0) - mean * scale)
+                if rms {
+                    result[index] = result[index] * inverse * (gamma?.values[offset] ?? 1)
+                } else {
+                    let scale = inverse * (gamma?.values[offset] ?? 1)
+                    result[index] = result[index] * scale + ((beta?.values[offset] ?? 0) - mean * scale)
+                }
             }
         }
-        return [Tensor(shape: x.shape, scalars: result)]
+        var inverseOrder = [Int](repeating: 0, count: x.rank)
+        for (position, axis) in order.enumerated() { inverseOrder[axis] = position }
+        return [Tensor(shape: moved.shape, scalars: result).transposed(inverseOrder)]
     }
 }
 
-/// `Normalization` (adapted statistics): variables `[mean, variance, count]`; `(x - mean) / max(sqrt(variance), 1e-7)`.
+/// `Normalization` (preprocessing/normalization.py): `(x - mean) / max(sqrt(variance), 1e-7)`, or with
+/// `invert` `mean + x * max(sqrt(variance), 1e-7)`, the statistics broadcast over the kept `axis` (an int,
+/// a list, or null for one scalar). Adapted statistics are variables `[mean, variance, count]` of the kept
+/// axes' shape; statistics given in the config (`mean`, `variance`: scalars or nested lists aligned on the
+/// last kept axes) are constants and there are no variables.
 final class Normalization: BaseLayer, @unchecked Sendable {
     private var mean: Variable?
     private var variance: Variable?
 
-    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        let axes = config["axis"]?.arrayValue?.compactMap(\.intValue) ?? [-1]
-        guard axes == [-1], config["mean"] == nil, !(try config.bool("invert", default: false)) else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "Normalization with axis \(axes), fixed mean or invert is not implemented", at: name)
+    /// The kept axes, resolved for `rank`.
+    private func keptAxes(rank: Int) throws(ReferenceError) -> [Int] {
+        let requested: [Int]
+        if config.value["axis"] == nil {
+            requested = [-1]
+        } else if config["axis"] == nil {
+            requested = []
+        } else if let single = config["axis"]?.intValue {
+            requested = [single]
+        } else if let list = config["axis"]?.arrayValue {
+            requested = list.compactMap(\.intValue)
+        } else {
+            throw config.error("axis", "an integer, a list or null")
         }
-        let channels = try lastDimension(shapes)
-        mean = addVariable("mean", [channels], trainable: false)
-        variance = addVariable("variance", [channels], trainable: false)
+        var axes: [Int] = []
+        for axis in requested {
+            guard let resolved = resolveAxis(axis, rank: rank) else { throw config.error("axis", "axes within rank \(rank)") }
+            axes.append(resolved)
+        }
+        return axes.sorted()
+    }
+
+    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
+        guard config["mean"] == nil else { return }
+        guard let shape = shapes.first else { return }
+        let kept = try keptAxes(rank: shape.count)
+        guard let statistics = knownShape(kept.map { shape[$0] }) else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "All `axis` values to be kept must have a known shape, got \(shape)", at: name)
+        }
+        mean = addVariable("mean", statistics, trainable: false)
+        variance = addVariable("variance", statistics, trainable: false)
         addVariable("count", [], trainable: false, dtype: "int32")
+    }
+
+    /// A nested list of numbers as `(shape, values)`; a number has shape `[]`.
+    private func constant(_ key: String) throws(ReferenceError) -> (shape: [Int], values: [Float]) {
+        func flatten(_ value: JSONValue) -> (shape: [Int], values: [Float])? {
+            if let number = value.doubleValue ?? value.intValue.map(Double.init) { return ([], [Float(number)]) }
+            guard let items = value.arrayValue else { return nil }
+            var parts: [(shape: [Int], values: [Float])] = []
+            for item in items {
+                guard let part = flatten(item) else { return nil }
+                parts.append(part)
+            }
+            guard let first = parts.first else { return ([0], []) }
+            guard parts.allSatisfy({ $0.shape == first.shape }) else { return nil }
+            return ([items.count] + first.shape, parts.flatMap(\.values))
+        }
+        guard let value = config[key], let result = flatten(value) else { throw config.error(key, "a number or a nested list of numbers") }
+        return result
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
-        guard let mean, let variance else { throw ReferenceError(ReferenceError.Code.invalidConfig, "Normalization was never built", at: name) }
+        let kept = try keptAxes(rank: x.rank)
+        let broadcastShape = (0..<x.rank).map { kept.contains($0) ? x.shape[$0] : 1 }
+        let statistics: [Tensor]
+        if let mean, let variance {
+            guard mean.values.count == broadcastShape.reduce(1, *), variance.values.count == mean.values.count else {
+                throw ReferenceError(ReferenceError.Code.inputMismatch, "Normalization built for \(mean.shape), got \(x.shape)", at: name)
+            }
+            statistics = [mean, variance].map { Tensor(shape: broadcastShape, scalars: $0.values) }
+        } else {
+            var expanded: [Tensor] = []
+            for key in ["mean", "variance"] {
+                let (shape, values) = try constant(key)
+                var target = [Int](repeating: 1, count: x.rank)
+                if shape.isEmpty {
+                    target = [Int](repeating: 1, count: x.rank)
+                } else {
+                    guard shape.count <= kept.count else { throw config.error(key, "at most \(kept.count) dimensions") }
+                    for index in 1...shape.count { target[kept[kept.count - index]] = shape[shape.count - index] }
+                }
+                guard let stretched = Tensor(zeros: broadcastShape).broadcast(with: Tensor(shape: target, scalars: values), { $1 }),
+                      stretched.shape == broadcastShape else {
+                    throw config.error(key, "statistics that broadcast to \(broadcastShape)")
+                }
+                expanded.append(stretched)
+            }
+            statistics = expanded
+        }
         let epsilon: Float = 1e-7
-        return [perChannel(x, axis: x.rank - 1) { value, channel in
-            (value - mean.values[channel]) / max(variance.values[channel].squareRoot(), epsilon)
-        }]
+        let deviation = statistics[1].map { max($0.squareRoot(), epsilon) }
+        let invert = try config.bool("invert", default: false)
+        let shifted = invert ? x.broadcast(with: deviation, *) : x.broadcast(with: statistics[0], -)
+        guard let shifted, let result = invert ? shifted.broadcast(with: statistics[0], +) : shifted.broadcast(with: deviation, /) else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "statistics do not broadcast to \(x.shape)", at: name)
+        }
+        return [precision.round(result)]
     }
 }
 
@@ -146,12 +248,16 @@ final class Embedding: BaseLayer, @unchecked Sendable {
     }
 }
 
-/// `GlobalAveragePooling1D/2D/3D` and `GlobalMaxPooling1D/2D/3D`, channels_last, with `keepdims`.
+/// `GlobalAveragePooling1D/2D/3D` and `GlobalMaxPooling1D/2D/3D` with `keepdims` (channels_last;
+/// channels_first through a transpose).
 final class GlobalPooling: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        let x = try single(inputs)
-        guard try config.string("data_format", default: "channels_last") == "channels_last", x.rank >= 3 else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) with channels_first or rank \(x.rank) is not implemented", at: name)
+        [try inChannelsLast(try single(inputs), pool)]
+    }
+
+    private func pool(_ x: Tensor) throws(ReferenceError) -> Tensor {
+        guard x.rank >= 3 else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) expects rank >= 3, got \(x.shape)", at: name)
         }
         let isMax = className.hasPrefix("GlobalMax")
         let batch = x.shape[0]
@@ -171,6 +277,95 @@ final class GlobalPooling: BaseLayer, @unchecked Sendable {
         if !isMax { result = result.map { $0 / Float(positions) } }
         let keep = try config.bool("keepdims", default: false)
         let shape = keep ? [batch] + [Int](repeating: 1, count: x.rank - 2) + [channels] : [batch, channels]
-        return [Tensor(shape: shape, scalars: result)]
+        return Tensor(shape: shape, scalars: result)
+    }
+}
+
+/// `GroupNormalization`: the channel axis split into `groups`, each sample normalised over its group's
+/// channels and every other non-batch axis (two-pass variance, `jnp.var`), then `x * inv + (beta - mean * inv)`
+/// with `inv = gamma / sqrt(var + epsilon)`; variables `[gamma, beta]` of the channel count.
+final class GroupNormalization: BaseLayer, @unchecked Sendable {
+    private var gamma: Variable?
+    private var beta: Variable?
+    private var groups = 32
+
+    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
+        guard let shape = shapes.first, let axis = resolveAxis(try config.int("axis", default: -1), rank: shape.count),
+              let channels = shape[axis] else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "GroupNormalization needs a known channel axis, got \(shapes)", at: name)
+        }
+        groups = try config.int("groups", default: 32)
+        if groups == -1 { groups = channels }
+        guard groups > 0, channels % groups == 0 else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "Number of groups (\(groups)) must be a multiple of the number of channels (\(channels)).", at: name)
+        }
+        if try config.bool("scale", default: true) { gamma = addVariable("gamma", [channels]) }
+        if try config.bool("center", default: true) { beta = addVariable("beta", [channels]) }
+    }
+
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let x = try single(inputs)
+        guard let axis = resolveAxis(try config.int("axis", default: -1), rank: x.rank), axis > 0, x.shape[axis] % groups == 0,
+              [gamma, beta].allSatisfy({ $0 == nil || $0?.values.count == x.shape[axis] }) else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "GroupNormalization axis does not fit \(x.shape)", at: name)
+        }
+        let epsilon = try config.float("epsilon", default: 1e-3)
+        let channels = x.shape[axis]
+        let perGroup = channels / groups
+        let inner = x.shape[(axis + 1)...].reduce(1, *)
+        let batch = x.shape[0]
+        let sampleSize = x.count / max(batch, 1)
+        var result = x.scalars
+        for sample in 0..<batch {
+            let base = sample * sampleSize
+            var sums = [Double](repeating: 0, count: groups)
+            var counts = [Int](repeating: 0, count: groups)
+            for offset in 0..<sampleSize {
+                let group = (offset / inner) % channels / perGroup
+                sums[group] += Double(x.scalars[base + offset])
+                counts[group] += 1
+            }
+            let means = (0..<groups).map { Float(sums[$0] / Double(max(counts[$0], 1))) }
+            var squares = [Float](repeating: 0, count: groups)
+            for offset in 0..<sampleSize {
+                let group = (offset / inner) % channels / perGroup
+                let deviation = x.scalars[base + offset] - means[group]
+                squares[group] += deviation * deviation
+            }
+            let inverse = (0..<groups).map { 1 / (squares[$0] / Float(max(counts[$0], 1)) + epsilon).squareRoot() }
+            for offset in 0..<sampleSize {
+                let channel = (offset / inner) % channels
+                let group = channel / perGroup
+                let scale = inverse[group] * (gamma?.values[channel] ?? 1)
+                let shift = -means[group] * scale + (beta?.values[channel] ?? 0)
+                result[base + offset] = x.scalars[base + offset] * scale + shift
+            }
+        }
+        return [Tensor(shape: x.shape, scalars: result)]
+    }
+}
+
+/// `UnitNormalization`: `x * min(1 / sqrt(sum(x², axes)), 1e12)` (`ops.normalize`, order 2, epsilon 1e-12).
+final class UnitNormalization: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        let x = try single(inputs)
+        let axes: [Int]
+        if let list = config["axis"]?.arrayValue { axes = list.compactMap(\.intValue) } else { axes = [try config.int("axis", default: -1)] }
+        var resolved = Set<Int>()
+        for axis in axes {
+            guard let value = resolveAxis(axis, rank: x.rank) else { throw config.error("axis", "axes within rank \(x.rank)") }
+            resolved.insert(value)
+        }
+        return [L2Normalize.apply(x, axes: resolved, epsilon: 1e-12)]
+    }
+}
+
+/// `ops.normalize(x, axis, order=2, epsilon)`: `x * min(rsqrt(sum(x², axis)), 1 / epsilon)`.
+enum L2Normalize {
+    static func apply(_ x: Tensor, axes: Set<Int>, epsilon: Float) -> Tensor {
+        let squares = x.map { $0 * $0 }.summed(over: axes)
+        let keptShape = (0..<x.rank).map { axes.contains($0) ? 1 : x.shape[$0] }
+        let inverse = squares.map { min(1 / $0.squareRoot(), 1 / epsilon) }.reshaped(keptShape)
+        return x.broadcast(with: inverse, *) ?? x
     }
 }

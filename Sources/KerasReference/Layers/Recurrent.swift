@@ -138,6 +138,9 @@ final class Recurrent: BaseLayer, @unchecked Sendable {
         guard x.rank == 3 else { throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) expects rank 3, got \(x.shape)", at: name) }
         let (batch, steps, features) = (x.shape[0], x.shape[1], x.shape[2])
         let units = cell.units
+        guard cell.kernel?.shape.first == features, cell.recurrentKernel?.shape.first == units else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) cell built for other shapes than \(x.shape)", at: name)
+        }
         let backwards = try config.bool("go_backwards", default: false)
         let returnSequences = try config.bool("return_sequences", default: false)
         var sequences: [Float] = []

@@ -1,0 +1,88 @@
+import KerasFormat
+
+/// `DepthwiseConv1D/2D` (variables `[kernel (*kernel_size, in, depth_multiplier), bias (in * depth_multiplier)]`)
+/// and `SeparableConv1D/2D` (`[depthwise_kernel, pointwise_kernel (1…, in * depth_multiplier, filters), bias]`),
+/// channels_last (channels_first through a transpose): output channel `c * depth_multiplier + m` of the depthwise step reads input channel `c`
+/// (`ops.depthwise_conv`, `ops.separable_conv`: a depthwise step then a 1×1 convolution).
+final class DepthwiseConvolution: BaseLayer, @unchecked Sendable {
+    private var depthwiseKernel: Variable?
+    private var pointwiseKernel: Variable?
+    private var bias: Variable?
+
+    private var rank: Int { className.hasSuffix("1D") ? 1 : 2 }
+    private var isSeparable: Bool { className.hasPrefix("Separable") }
+
+    override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
+        let channels = try lastDimension(try channelsLastShapes(shapes))
+        let multiplier = try config.int("depth_multiplier", default: 1)
+        let kernelSize = try config.ints("kernel_size", count: rank)
+        if isSeparable {
+            let filters = try config.int("filters")
+            depthwiseKernel = addVariable("depthwise_kernel", kernelSize + [channels, multiplier])
+            pointwiseKernel = addVariable("pointwise_kernel", [Int](repeating: 1, count: rank) + [channels * multiplier, filters])
+            if try config.bool("use_bias", default: true) { bias = addVariable("bias", [filters]) }
+        } else {
+            depthwiseKernel = addVariable("kernel", kernelSize + [channels, multiplier])
+            if try config.bool("use_bias", default: true) { bias = addVariable("bias", [channels * multiplier]) }
+        }
+    }
+
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        [try inChannelsLast(try single(inputs), convolve)]
+    }
+
+    private func convolve(_ x: Tensor) throws(ReferenceError) -> Tensor {
+        guard let depthwiseKernel, x.rank == rank + 2, x.shape[rank + 1] == depthwiseKernel.shape[rank] else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) expects rank \(rank + 2) input matching its kernel, got \(x.shape)", at: name)
+        }
+        let geometry = try SpatialGeometry(config: config, rank: rank, input: Array(x.shape[1...rank]),
+                                           kernel: Array(depthwiseKernel.shape[0..<rank]), layer: name)
+        var output = precision.round(Self.depthwise(x, kernel: precision.round(depthwiseKernel.values),
+                                                    multiplier: depthwiseKernel.shape[rank + 1], geometry: geometry))
+        if let pointwiseKernel {
+            let (inner, filters) = (pointwiseKernel.shape[rank], pointwiseKernel.shape[rank + 1])
+            let rows = output.count / inner
+            let product = LinearAlgebra.matmul(output.scalars, precision.round(pointwiseKernel.values), m: rows, k: inner, n: filters)
+            output = Tensor(shape: Array(output.shape.dropLast()) + [filters], scalars: precision.round(product))
+        }
+        if let bias { output = precision.round(output.adding(lastAxis: precision.round(bias.values))) }
+        let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
+        return activation(output)
+    }
+
+    /// The depthwise step: every input channel convolved with its own `multiplier` filters.
+    static func depthwise(_ x: Tensor, kernel: [Float], multiplier: Int, geometry: SpatialGeometry) -> Tensor {
+        let rank = geometry.input.count
+        let (batch, channels) = (x.shape[0], x.shape[rank + 1])
+        let width = channels * multiplier
+        let inputCount = geometry.input.reduce(1, *)
+        let outCount = geometry.output.reduce(1, *)
+        let kernelPositions = geometry.kernel.reduce(1, *)
+        let kernelOffsets = (0..<kernelPositions).map { geometry.unflatten($0, geometry.kernel) }
+        var result = [Float](repeating: 0, count: batch * outCount * width)
+        x.scalars.withUnsafeBufferPointer { input in
+            kernel.withUnsafeBufferPointer { weights in
+                result.withUnsafeMutableBufferPointer { out in
+                    for outIndex in 0..<outCount {
+                        let outPosition = geometry.unflatten(outIndex, geometry.output)
+                        for (kernelIndex, offset) in kernelOffsets.enumerated() {
+                            guard let source = geometry.inputIndex(output: outPosition, kernel: offset) else { continue }
+                            let kernelBase = kernelIndex * width
+                            for sample in 0..<batch {
+                                let inBase = (sample * inputCount + source) * channels
+                                let outBase = (sample * outCount + outIndex) * width
+                                for channel in 0..<channels {
+                                    let value = input[inBase + channel]
+                                    for m in 0..<multiplier {
+                                        out[outBase + channel * multiplier + m] += value * weights[kernelBase + channel * multiplier + m]
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [batch] + geometry.output + [width], scalars: result)
+    }
+}

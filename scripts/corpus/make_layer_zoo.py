@@ -1,0 +1,595 @@
+#!/usr/bin/env python3
+"""Build the layer zoo: tiny real-Keras models covering each layer and its configurations, with Keras's
+predictions.
+
+Corpus/golden/zoo/ is written by this script only; nothing in it is edited by hand. make_golden.py
+deletes and rebuilds Corpus/golden, this folder included, so run this script after it.
+
+Producer
+    The pinned environment of scripts/corpus/requirements.txt (keras 3.15.1, jax/jaxlib 0.10.2,
+    h5py 3.16.0, numpy 2.4.6), backend jax on CPU (set below, before keras is imported).
+
+Usage
+    /work/venv/bin/python scripts/corpus/make_layer_zoo.py [--out Corpus/golden/zoo] [--only CASE ...]
+    /work/venv/bin/python scripts/corpus/make_layer_zoo.py --verify   (sizes, sha256, file list; no Keras run)
+
+    The output directory is deleted and rebuilt (with --only, only the named cases are rewritten and
+    the manifest keeps the others). Seeds are fixed: weights, inputs and outputs are the same on every
+    run on the same machine; the archives' bytes differ per run only by the save time Keras stores.
+
+What each case is
+    A model of batch-2 inputs with a few channels and small spatial sizes. Related configurations share
+    one model (`fanout`: one input fed to several branches whose outputs are flattened and concatenated)
+    so that the zoo stays small. Every variable gets seeded random values (not Keras's initial ones, so
+    that a variable read in the wrong order or layout shows; adapted Normalization statistics and
+    quantized kernels keep theirs), the model is saved with `model.save(<case>.keras)`, its inputs and
+    `model.predict` outputs are written as .npy, and the saved file is reloaded with
+    `keras.saving.load_model` and must predict the same bit for bit, so every case is something Keras
+    itself round-trips.
+
+Layout of Corpus/golden/zoo/
+    <case>.keras
+    io/<case>.inputs.npy (or .inputs_0.npy, .inputs_1.npy ...), io/<case>.outputs.npy
+    MANIFEST.json   the schema of Corpus/golden/MANIFEST.json: "models" (case -> description, inputs,
+                    outputs, outputs_cast, files; paths relative to this folder), "files" (path, sha256,
+                    size, kind, description, model), "producer"
+"""
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import sys
+
+os.environ["KERAS_BACKEND"] = "jax"
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import h5py  # noqa: E402
+import jax  # noqa: E402
+import jaxlib  # noqa: E402
+import keras  # noqa: E402
+import ml_dtypes  # noqa: E402
+import numpy as np  # noqa: E402
+
+SEED = 20261123
+SCHEMA = 1
+L = keras.layers
+
+
+def tag_seed(tag):
+    return SEED + int.from_bytes(hashlib.sha256(tag.encode()).digest()[:4], "little")
+
+
+def rng(tag):
+    return np.random.default_rng(tag_seed(tag))
+
+
+def fresh(tag):
+    """Fresh name counters (layer names start at `dense` again) and a per-case seed."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(tag_seed(tag) % 2**31)
+
+
+def randomize(model, tag):
+    """Seeded values for every variable: positive where Keras needs them (variances), else normal.
+
+    Adapted Normalization statistics are kept: the layer computes with copies made by `adapt`, so new
+    values would be saved but not used by the in-memory model.
+    """
+    generator = rng(tag + "/weights")
+    adapted = {id(v) for layer in model._flatten_layers() if isinstance(layer, L.Normalization) for v in layer.weights}
+    for variable in model.weights:
+        if id(variable) in adapted:
+            continue
+        shape = tuple(variable.shape)
+        if "variance" in variable.path:
+            value = generator.uniform(0.5, 1.5, shape)
+        else:
+            value = generator.normal(0.0, 0.5, shape)
+        variable.assign(value.astype(variable.dtype))
+
+
+def inputs(tag, *shapes):
+    generator = rng(tag + "/inputs")
+    return [generator.standard_normal(shape).astype("float32") for shape in shapes]
+
+
+def sequential(tag, input_shape, *layers):
+    fresh(tag)
+    return keras.Sequential([keras.Input(input_shape)] + list(layers), name=tag)
+
+
+# ----------------------------------------------------------------------------------------------
+# the cases: name -> (description, builder returning (model, inputs))
+
+CASES = {}
+# Cases whose builder sets the weights itself (quantized kernels must keep their int8 values).
+KEEP_WEIGHTS = {"einsum_dense_int8"}
+
+
+def case(description):
+    def register(builder):
+        CASES[builder.__name__] = (description, builder)
+        return builder
+
+    return register
+
+
+def fanout(tag, input_shape, *branches):
+    """One input fed to every branch (a list of layers applied in turn, often starting with a Reshape to
+    the rank the branch needs); the branch outputs are flattened and concatenated into one output. The
+    caller runs `fresh(tag)` before making the branch layers."""
+    x = keras.Input(input_shape)
+    outputs = []
+    for layers in branches:
+        y = x
+        for layer in layers:
+            y = layer(y)
+        outputs.append(L.Flatten()(y))
+    out = outputs[0] if len(outputs) == 1 else L.Concatenate()(outputs)
+    return keras.Model(x, out, name=tag)
+
+
+def joined(tensors):
+    flat = [L.Flatten()(t) for t in tensors]
+    return flat[0] if len(flat) == 1 else L.Concatenate()(flat)
+
+
+@case("EinsumDense: abc,cd->abd bias d relu; ...b,bc->...c on rank 4 bias c; abc,cde->abde bias de then abde,de->ab")
+def einsum_dense():
+    fresh("einsum_dense")
+    m = fanout(
+        "einsum_dense",
+        (4, 6),
+        [L.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d", activation="relu")],
+        [L.Reshape((2, 2, 6)), L.EinsumDense("...b,bc->...c", output_shape=5, bias_axes="c")],
+        [L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de"), L.EinsumDense("abde,de->ab", output_shape=(None,))],
+    )
+    return m, inputs("einsum_dense", (2, 4, 6))
+
+
+@case("Dense, RepeatVector(3), Permute((2, 1)); Permute((3, 1, 2)) on rank 4 then Dense(2)")
+def repeat_permute():
+    fresh("repeat_permute")
+    m = fanout(
+        "repeat_permute",
+        (2, 3, 4),
+        [L.Flatten(), L.Dense(4), L.RepeatVector(3), L.Permute((2, 1))],
+        [L.Permute((3, 1, 2)), L.Dense(2)],
+    )
+    return m, inputs("repeat_permute", (2, 2, 3, 4))
+
+
+@case("Dot(axes=1) of two vectors; Dot(axes=(2, 2), normalize=True) of (3,4) and (5,4); Dot(axes=(1, 2)) of (4,3) and (2,4)")
+def dot():
+    fresh("dot")
+    a, b = keras.Input((4, 3)), keras.Input((5, 4))
+    va, vb = L.Flatten()(a), L.Dense(12)(L.Flatten()(b))
+    cosine = L.Dot(axes=(2, 2), normalize=True)([L.Reshape((3, 4))(va), b])
+    crossed = L.Dot(axes=(1, 2))([a, L.Reshape((2, 4))(L.Dense(8)(va))])
+    m = keras.Model([a, b], joined([L.Dot(axes=1)([va, vb]), cosine, crossed]), name="dot")
+    return m, inputs("dot", (2, 4, 3), (2, 5, 4))
+
+
+@case("MaxPooling1D(2, strides=1, same) + AveragePooling1D(3, strides=2); MaxPooling2D(3, strides=2, same) + MaxPooling2D(2); "
+      "AveragePooling2D((2, 3), strides=2, same) on 5x7 (border windows average real cells only); MaxPooling3D(2) + AveragePooling3D(2, strides=1, same)")
+def pooling():
+    fresh("pooling")
+    m = fanout(
+        "pooling",
+        (5, 7, 2),
+        [L.Reshape((35, 2)), L.MaxPooling1D(2, strides=1, padding="same"), L.AveragePooling1D(3, strides=2)],
+        [L.MaxPooling2D(3, strides=2, padding="same"), L.MaxPooling2D(2)],
+        [L.AveragePooling2D((2, 3), strides=(2, 2), padding="same")],
+        [L.Reshape((5, 7, 1, 2)), L.ZeroPadding3D(((0, 0), (0, 0), (1, 1))), L.MaxPooling3D(2), L.AveragePooling3D(2, strides=1, padding="same")],
+    )
+    return m, inputs("pooling", (2, 5, 7, 2))
+
+
+@case("ZeroPadding/Cropping/UpSampling 1D ((1, 2), (2, 1), 2), 2D (((1, 2), (0, 1)), ((1, 0), (2, 1)), (2, 3) nearest), "
+      "3D (1, ((0, 1), (1, 1), (2, 0)), (1, 2, 2)); UpSampling2D((2, 3), bilinear) (jax.image.resize, half-pixel centres)")
+def pad_crop_upsample():
+    fresh("pad_crop_upsample")
+    m = fanout(
+        "pad_crop_upsample",
+        (3, 4, 2),
+        [L.Reshape((12, 2)), L.ZeroPadding1D((1, 2)), L.Cropping1D((2, 1)), L.UpSampling1D(2)],
+        [L.ZeroPadding2D(((1, 2), (0, 1))), L.Cropping2D(((1, 0), (2, 1))), L.UpSampling2D((2, 3))],
+        [L.Reshape((3, 2, 2, 2)), L.ZeroPadding3D(1), L.Cropping3D(((0, 1), (1, 1), (2, 0))), L.UpSampling3D((1, 2, 2))],
+        [L.UpSampling2D((2, 3), interpolation="bilinear")],
+    )
+    return m, inputs("pad_crop_upsample", (2, 3, 4, 2))
+
+
+@case("DepthwiseConv2D(3, depth_multiplier=2, strides=2, same, relu); DepthwiseConv2D(3, dilation_rate=2, no bias); DepthwiseConv1D(3, depth_multiplier=2, same); "
+      "SeparableConv2D(4, 3, depth_multiplier=2, strides=2, same, relu); SeparableConv1D(3, 3, dilation_rate=2)")
+def depthwise_separable():
+    fresh("depthwise_separable")
+    m = fanout(
+        "depthwise_separable",
+        (7, 6, 3),
+        [L.DepthwiseConv2D(3, depth_multiplier=2, strides=2, padding="same", activation="relu")],
+        [L.DepthwiseConv2D(3, dilation_rate=2, use_bias=False)],
+        [L.Reshape((42, 3)), L.DepthwiseConv1D(3, depth_multiplier=2, padding="same")],
+        [L.SeparableConv2D(4, 3, depth_multiplier=2, strides=2, padding="same", activation="relu")],
+        [L.Reshape((42, 3)), L.SeparableConv1D(3, 3, dilation_rate=2)],
+    )
+    return m, inputs("depthwise_separable", (2, 7, 6, 3))
+
+
+@case("Conv2DTranspose(3, 3, strides=2, same); (2, (3, 2), strides=(2, 3), output_padding=(1, 2)); (2, 3, dilation_rate=2, relu); "
+      "Conv1DTranspose(3, 4, strides=2, same, output_padding=1); Conv3DTranspose(2, 2, strides=2)")
+def conv_transpose():
+    fresh("conv_transpose")
+    m = fanout(
+        "conv_transpose",
+        (3, 4, 2),
+        [L.Conv2DTranspose(3, 3, strides=2, padding="same")],
+        [L.Conv2DTranspose(2, (3, 2), strides=(2, 3), output_padding=(1, 2))],
+        [L.Conv2DTranspose(2, 3, dilation_rate=2, activation="relu")],
+        [L.Reshape((12, 2)), L.Conv1DTranspose(3, 4, strides=2, padding="same", output_padding=1)],
+        [L.Reshape((3, 2, 2, 2)), L.Conv3DTranspose(2, 2, strides=2)],
+    )
+    return m, inputs("conv_transpose", (2, 3, 4, 2))
+
+
+@case("LeakyReLU(0.2), ELU() (Keras does not save alpha), Dense, PReLU(); PReLU(shared_axes=[1, 2]); Softmax(axis=1), Dense, Softmax(axis=[1, 2])")
+def activations():
+    fresh("activations")
+    m = fanout(
+        "activations",
+        (3, 4, 2),
+        [L.Reshape((3, 8)), L.LeakyReLU(0.2), L.ELU(), L.Dense(4), L.PReLU()],
+        [L.PReLU(shared_axes=[1, 2])],
+        [L.Reshape((3, 8)), L.Softmax(axis=1), L.Dense(4), L.Softmax(axis=[1, 2])],
+    )
+    return m, inputs("activations", (2, 3, 4, 2))
+
+
+@case("GroupNormalization(groups=2), then groups=-1 on 4D; UnitNormalization(), Dense, UnitNormalization(axis=[1, 2])")
+def group_unit_normalization():
+    fresh("group_unit_normalization")
+    m = fanout(
+        "group_unit_normalization",
+        (5, 4),
+        [L.GroupNormalization(groups=2), L.Reshape((5, 2, 2)), L.GroupNormalization(groups=-1, epsilon=1e-4)],
+        [L.UnitNormalization(), L.Dense(4), L.UnitNormalization(axis=[1, 2])],
+    )
+    return m, inputs("group_unit_normalization", (2, 5, 4))
+
+
+@case("Normalization(mean, variance given, axis=-1), then Normalization(axis=(1, 2), invert=True) adapted")
+def normalization_fixed_and_inverted():
+    fresh("normalization_fixed_and_inverted")
+    x = keras.Input((4, 3))
+    y = L.Normalization(mean=[0.5, -1.0, 2.0], variance=[4.0, 0.25, 1.0])(x)
+    inverted = L.Normalization(axis=(1, 2), invert=True)
+    inverted.adapt(rng("normalization_fixed_and_inverted/adapt").normal(1.0, 2.0, (8, 4, 3)).astype("float32"))
+    m = keras.Model(x, inverted(y), name="normalization_fixed_and_inverted")
+    return m, inputs("normalization_fixed_and_inverted", (2, 4, 3))
+
+
+@case("LayerNormalization(axis=[1, 2]), then LayerNormalization(rms_scaling=True)")
+def layer_normalization_axes_rms():
+    m = sequential("layer_normalization_axes_rms", (3, 4), L.LayerNormalization(axis=[1, 2]), L.LayerNormalization(rms_scaling=True, epsilon=1e-5))
+    return m, inputs("layer_normalization_axes_rms", (2, 3, 4))
+
+
+@case("Bidirectional: LSTM(3, return_sequences) concat; GRU(3) sum; SimpleRNN(3) with backward_layer=LSTM(3, go_backwards) ave; "
+      "GRU(2, reset_after=False, return_sequences) mul")
+def bidirectional():
+    fresh("bidirectional")
+    m = fanout(
+        "bidirectional",
+        (4, 3),
+        [L.Bidirectional(L.LSTM(3, return_sequences=True))],
+        [L.Bidirectional(L.GRU(3), merge_mode="sum")],
+        [L.Bidirectional(L.SimpleRNN(3, return_sequences=True), backward_layer=L.LSTM(3, return_sequences=True, go_backwards=True), merge_mode="ave")],
+        [L.Bidirectional(L.GRU(2, reset_after=False, return_sequences=True), merge_mode="mul")],
+    )
+    return m, inputs("bidirectional", (2, 4, 3))
+
+
+@case("Bidirectional(LSTM(2, return_sequences=True, return_state=True), merge_mode=None): 6 outputs, flattened and concatenated")
+def bidirectional_states_unmerged():
+    fresh("bidirectional_states_unmerged")
+    x = keras.Input((4, 3))
+    outputs = L.Bidirectional(L.LSTM(2, return_sequences=True, return_state=True), merge_mode=None)(x)
+    m = keras.Model(x, joined(outputs), name="bidirectional_states_unmerged")
+    return m, inputs("bidirectional_states_unmerged", (2, 4, 3))
+
+
+@case("TimeDistributed(Dense(3, tanh)); TimeDistributed(Conv2D(2, 3)) then TimeDistributed(GlobalAveragePooling2D()); "
+      "TimeDistributed(Sequential([Dense(3, relu), Dense(2)]))")
+def time_distributed():
+    fresh("time_distributed")
+    inner = keras.Sequential([keras.Input((20,)), L.Dense(3, activation="relu"), L.Dense(2)], name="inner")
+    m = fanout(
+        "time_distributed",
+        (3, 4, 5),
+        [L.Reshape((3, 20)), L.TimeDistributed(L.Dense(3, activation="tanh"))],
+        [L.Reshape((3, 4, 5, 1)), L.TimeDistributed(L.Conv2D(2, 3)), L.TimeDistributed(L.GlobalAveragePooling2D())],
+        [L.Reshape((3, 20)), L.TimeDistributed(inner)],
+    )
+    return m, inputs("time_distributed", (2, 3, 4, 5))
+
+
+@case("Attention() of [query (3,4), value (5,4)]; Attention(use_scale=True) self-attention with use_causal_mask=True; "
+      "Attention(use_scale=True, score_mode='concat') of [query, value, key]")
+def attention():
+    fresh("attention")
+    q, v = keras.Input((3, 4)), keras.Input((5, 4))
+    dot_scores = L.Attention()([q, v])
+    causal = L.Attention(use_scale=True)([v, v], use_causal_mask=True)
+    concat = L.Attention(use_scale=True, score_mode="concat")([q, L.Dense(2)(v), v])
+    m = keras.Model([q, v], joined([dot_scores, causal, concat]), name="attention")
+    return m, inputs("attention", (2, 3, 4), (2, 5, 4))
+
+
+@case("Attention(use_scale=True) with mask=[query_mask, value_mask] (int) and use_causal_mask=True")
+def attention_masks():
+    fresh("attention_masks")
+    q, v = keras.Input((4, 3)), keras.Input((4, 3))
+    qm, vm = keras.Input((4,), dtype="int32"), keras.Input((4,), dtype="int32")
+    m = keras.Model([q, v, qm, vm], L.Attention(use_scale=True)([q, v], mask=[qm, vm], use_causal_mask=True), name="attention_masks")
+    masks = int_masks("attention_masks", (2, 4), (2, 4))
+    masks[1][:, 0] = 1  # every causal row keeps its first step
+    return m, inputs("attention_masks", (2, 4, 3), (2, 4, 3)) + masks
+
+
+@case("MultiHeadAttention: (2, 3) self-attention; (2, 3, output_shape=5, use_bias=False) with key= (a value_dim other than "
+      "key_dim fails in Keras 3.15.1's JAX path); (2, 2) use_causal_mask=True; (2, 2, attention_axes=(1, 2)) on rank 4; (2, 2, use_gate=True)")
+def multi_head_attention():
+    fresh("multi_head_attention")
+    q, v = keras.Input((4, 6)), keras.Input((5, 6))
+    k = L.Dense(2)(v)
+    self_attention = L.MultiHeadAttention(2, 3)(q, q)
+    cross = L.MultiHeadAttention(2, 3, output_shape=5, use_bias=False)(q, v, key=k)
+    causal = L.MultiHeadAttention(2, 2)(v, v, use_causal_mask=True)
+    grid = L.Reshape((2, 2, 6))(q)
+    axes = L.MultiHeadAttention(2, 2, attention_axes=(1, 2))(grid, grid)
+    gated = L.MultiHeadAttention(2, 2, use_gate=True)(q, v)
+    m = keras.Model([q, v], joined([self_attention, cross, causal, axes, gated]), name="multi_head_attention")
+    return m, inputs("multi_head_attention", (2, 4, 6), (2, 5, 6))
+
+
+@case("MultiHeadAttention(2, 2) and Attention() with return_attention_scores=True: outputs and scores flattened and concatenated")
+def attention_scores():
+    fresh("attention_scores")
+    q, v = keras.Input((3, 4)), keras.Input((5, 4))
+    out, scores = L.MultiHeadAttention(2, 2)(q, v, return_attention_scores=True)
+    out2, scores2 = L.Attention()([q, v], return_attention_scores=True)
+    m = keras.Model([q, v], joined([out, scores, out2, scores2]), name="attention_scores")
+    return m, inputs("attention_scores", (2, 3, 4), (2, 5, 4))
+
+
+def int_masks(tag, *shapes):
+    """Seeded 0/1 int32 masks; the first row of the first sample is all zeros (a fully masked row)."""
+    generator = rng(tag + "/masks")
+    masks = [(generator.uniform(size=shape) < 0.7).astype("int32") for shape in shapes]
+    masks[0][0, 0] = 0
+    return masks
+
+
+@case("MultiHeadAttention(2, 2) with an int attention_mask (one fully masked query row), then with value_mask too and "
+      "return_attention_scores (the Softmax-layer path; its scores output is not connected in a Keras 3.15.1 Functional, so only the output is used)")
+def mha_masks():
+    fresh("mha_masks")
+    q, v = keras.Input((3, 4)), keras.Input((5, 4))
+    am, vm = keras.Input((3, 5), dtype="int32"), keras.Input((5,), dtype="int32")
+    layer = L.MultiHeadAttention(2, 2)
+    fused = layer(q, v, attention_mask=am)
+    out, _ = layer(q, v, value_mask=vm, attention_mask=am, return_attention_scores=True)
+    m = keras.Model([q, v, am, vm], joined([fused, out]), name="mha_masks")
+    return m, inputs("mha_masks", (2, 3, 4), (2, 5, 4)) + int_masks("mha_masks", (2, 3, 5), (2, 5))
+
+
+@case("Multiply of (4,4,3) by GlobalAveragePooling2D(keepdims) (1,1,3), Add of ranks 3 and 2 (squeeze-excite broadcasting)")
+def merge_broadcast():
+    fresh("merge_broadcast")
+    x = keras.Input((4, 4, 3))
+    s = L.GlobalAveragePooling2D(keepdims=True)(x)
+    s = L.Dense(3, activation="sigmoid")(s)
+    y = L.Multiply()([x, s])
+    z = L.Reshape((16, 3))(y)
+    w = L.Dense(3)(L.GlobalAveragePooling2D()(x))
+    out = L.Add()([z, w])
+    m = keras.Model(x, out, name="merge_broadcast")
+    return m, inputs("merge_broadcast", (2, 4, 4, 3))
+
+
+@case("keras.ops in a Functional: x * (1/6), 3.0 - x, ops.maximum(a, b), ops.sqrt(ops.square(x) + 1), ops.relu")
+def ops_arithmetic():
+    fresh("ops_arithmetic")
+    ops = keras.ops
+    x = keras.Input((3, 4))
+    a = x * (1.0 / 6.0)
+    b = 3.0 - x
+    c = ops.maximum(a, b)
+    d = ops.sqrt(ops.square(x) + 1.0)
+    m = keras.Model(x, ops.relu(c - d), name="ops_arithmetic")
+    return m, inputs("ops_arithmetic", (2, 3, 4))
+
+
+@case("channels_first: Conv2D, DepthwiseConv2D, MaxPooling2D, SeparableConv2D, Conv2DTranspose, ZeroPadding2D, UpSampling2D, Flatten; "
+      "Conv1D, AveragePooling1D, GlobalAveragePooling1D(keepdims); Conv3D, GlobalMaxPooling3D")
+def channels_first():
+    cf = "channels_first"
+    fresh("channels_first")
+    m = fanout(
+        "channels_first",
+        (2, 6, 5),
+        [
+            L.Conv2D(3, 3, padding="same", data_format=cf),
+            L.DepthwiseConv2D(2, data_format=cf),
+            L.MaxPooling2D(2, padding="same", data_format=cf),
+            L.SeparableConv2D(2, 2, padding="same", data_format=cf),
+            L.Conv2DTranspose(2, 2, strides=2, data_format=cf),
+            L.ZeroPadding2D(((1, 0), (0, 1)), data_format=cf),
+            L.UpSampling2D(2, data_format=cf),
+            L.Flatten(data_format=cf),
+        ],
+        [L.Reshape((2, 30)), L.Conv1D(4, 3, data_format=cf), L.AveragePooling1D(2, data_format=cf), L.GlobalAveragePooling1D(data_format=cf, keepdims=True)],
+        [L.Reshape((2, 3, 2, 5)), L.Conv3D(2, 2, data_format=cf), L.GlobalMaxPooling3D(data_format=cf)],
+    )
+    return m, inputs("channels_first", (2, 2, 6, 5))
+
+
+@case("EinsumDense abc,cd->abd quantized with model.quantize('int8') (listed in known_unsupported.txt: loads, no forward math)")
+def einsum_dense_int8():
+    fresh("einsum_dense_int8")
+    m = sequential("einsum_dense_int8", (4, 6), L.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d"))
+    randomize(m, "einsum_dense_int8")
+    m.quantize("int8")
+    return m, inputs("einsum_dense_int8", (2, 4, 6))
+
+
+# ----------------------------------------------------------------------------------------------
+# writing
+
+
+def sha256_file(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def producer_block():
+    return {
+        "python": platform.python_version(),
+        "keras": keras.__version__,
+        "jax": jax.__version__,
+        "jaxlib": jaxlib.__version__,
+        "h5py": h5py.__version__,
+        "hdf5": h5py.version.hdf5_version,
+        "numpy": np.__version__,
+        "ml_dtypes": ml_dtypes.__version__,
+        "backend": keras.backend.backend(),
+        "platform": platform.platform(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "seed": SEED,
+        "script": "scripts/corpus/make_layer_zoo.py",
+    }
+
+
+def predict(model, xs):
+    return np.asarray(model.predict(xs if len(xs) > 1 else xs[0], verbose=0))
+
+
+def write_case(out, name, description, builder, files):
+    model, xs = builder()
+    if name not in KEEP_WEIGHTS:
+        randomize(model, name)
+    io_dir = os.path.join(out, "io")
+    os.makedirs(io_dir, exist_ok=True)
+    input_paths = []
+    for index, x in enumerate(xs):
+        rel = f"io/{name}.inputs.npy" if len(xs) == 1 else f"io/{name}.inputs_{index}.npy"
+        np.save(os.path.join(out, rel), x, allow_pickle=False)
+        files[rel] = ("npy", f"input {index} ({x.dtype}, {list(x.shape)}) of model {name}", name)
+        input_paths.append(rel)
+    y = predict(model, xs).astype(np.float32)
+    out_rel = f"io/{name}.outputs.npy"
+    np.save(os.path.join(out, out_rel), y, allow_pickle=False)
+    files[out_rel] = ("npy", f"Keras predict output ({y.dtype}, {list(y.shape)}) of model {name}", name)
+    archive = f"{name}.keras"
+    model.save(os.path.join(out, archive))
+    files[archive] = ("keras-archive", description, name)
+    reloaded = keras.saving.load_model(os.path.join(out, archive))
+    again = predict(reloaded, xs).astype(np.float32)
+    if not np.array_equal(again, y):
+        raise SystemExit(f"[make_layer_zoo] {name}: Keras's reload predicts differently (max |diff| {np.max(np.abs(again - y))})")
+    return {"description": description, "inputs": input_paths, "outputs": out_rel, "outputs_cast": None, "files": [archive]}
+
+
+def verify(out):
+    """The zoo against its manifest, without Keras: the files on disk are exactly the listed ones, with
+    their sizes and sha256; every .npy loads without pickle; every model's files exist."""
+    with open(os.path.join(out, "MANIFEST.json"), encoding="utf-8") as f:
+        manifest = json.load(f)
+    failures = []
+    listed = {e["path"]: e for e in manifest["files"]}
+    on_disk = set()
+    for directory, _, names in os.walk(out):
+        for name in names:
+            on_disk.add(os.path.relpath(os.path.join(directory, name), out).replace(os.sep, "/"))
+    on_disk.discard("MANIFEST.json")
+    if on_disk != set(listed):
+        failures.append(f"files on disk differ from the manifest: extra {sorted(on_disk - set(listed))}, missing {sorted(set(listed) - on_disk)}")
+    for path, entry in sorted(listed.items()):
+        full = os.path.join(out, path)
+        if not os.path.isfile(full):
+            continue
+        if os.path.getsize(full) != entry["size"] or sha256_file(full) != entry["sha256"]:
+            failures.append(f"{path}: size or sha256 differs from the manifest")
+        if entry["kind"] == "npy":
+            try:
+                np.load(full, allow_pickle=False)
+            except Exception as error:  # reported, not raised: every file is checked
+                failures.append(f"{path}: np.load: {error}")
+    for name, model in manifest["models"].items():
+        for path in model["inputs"] + [model["outputs"]] + model["files"]:
+            if path not in listed:
+                failures.append(f"model {name}: {path} is not in the manifest")
+    for failure in failures:
+        print(f"FAIL {failure}")
+    print(f"[make_layer_zoo] verify: {len(listed)} files, {len(manifest['models'])} models, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=os.path.join(here, "..", "..", "Corpus", "golden", "zoo"))
+    parser.add_argument("--only", nargs="*", default=None)
+    parser.add_argument("--verify", action="store_true", help="check the zoo against its manifest; build nothing")
+    args = parser.parse_args(argv)
+    out = os.path.abspath(args.out)
+    if args.verify:
+        return verify(out)
+    manifest_path = os.path.join(out, "MANIFEST.json")
+    models, files = {}, {}
+    if args.only:
+        unknown = sorted(set(args.only) - set(CASES))
+        if unknown:
+            raise SystemExit(f"unknown cases {unknown}")
+        with open(manifest_path, encoding="utf-8") as f:
+            old = json.load(f)
+        models = {k: v for k, v in old["models"].items() if k not in args.only}
+        files = {e["path"]: (e["kind"], e["description"], e["model"]) for e in old["files"] if e["model"] not in args.only}
+    else:
+        if os.path.exists(out):
+            shutil.rmtree(out)
+        os.makedirs(out)
+    for name, (description, builder) in CASES.items():
+        if args.only and name not in args.only:
+            continue
+        models[name] = write_case(out, name, description, builder, files)
+        print(f"[make_layer_zoo] {name}", flush=True)
+    manifest = {
+        "schema": SCHEMA,
+        "producer": producer_block(),
+        "io_dir": "io/",
+        "models": dict(sorted(models.items())),
+        "files": [
+            {"path": path, "sha256": sha256_file(os.path.join(out, path)), "size": os.path.getsize(os.path.join(out, path)),
+             "kind": kind, "description": description, "model": model}
+            for path, (kind, description, model) in sorted(files.items())
+        ],
+    }
+    with open(manifest_path, "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    total = sum(e["size"] for e in manifest["files"])
+    print(f"[make_layer_zoo] {len(models)} cases, {len(manifest['files'])} files, {total} bytes", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
