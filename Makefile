@@ -4,7 +4,7 @@ RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
 ASSETS_VENV ?= .venv-corpus-assets
 
-.PHONY: deps build release demo test test-swift test-python corpus zoo zoo-apps bench clean
+.PHONY: deps build release demo test test-swift test-python corpus zoo zoo-apps attacks security bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -55,6 +55,16 @@ zoo:
 ## then also compares their predictions with Keras's.
 zoo-apps:
 	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_app_zoo.py
+
+## Regenerates the allow-list of Keras modelling objects and the attack corpus (Corpus/attacks).
+attacks:
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/attacks/make_allow_list.py
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/attacks/make_attacks.py
+
+## Reports/security.md: the attack corpus through kconform check, Keras load_model (no network) and modelscan.
+security: release
+	python3 -m venv .venv-scan && .venv-scan/bin/pip install -q "modelscan[tensorflow,h5py]==0.8.8"
+	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/attacks/security_report.py --kconform $(RELEASE_BIN) --modelscan .venv-scan/bin/modelscan
 
 ## Check-versus-h5py-versus-Keras benchmark (see Benchmarks/README.md).
 bench: release

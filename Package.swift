@@ -29,9 +29,11 @@ let package = Package(
         .target(name: "KerasJSON", dependencies: ["KerasBytes"]),
         .target(name: "KerasNpy", dependencies: ["KerasBytes"]),
         // The file model and the rule engine.
-        .target(name: "KerasFormat", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasBytes"]),
+        .target(name: "KerasFormat", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasNpy", "KerasBytes"]),
         // The reference save/load core: object model, layers and tensors, graphs, weights, predict.
         .target(name: "KerasReference", dependencies: ["KerasFormat", "KerasJSON", "KerasHDF5", "KerasBytes", "KerasNpy"]),
+        // The per-surface fuzz checks, shared by Fuzz/ harnesses and the FailCases regression tests.
+        .target(name: "KerasFuzzChecks", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasFormat", "KerasReference", "KerasBytes"]),
         // Readers through libzip/libhdf5, for differential tests only.
         .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes", "KerasHDF5"]),
         .executableTarget(
@@ -44,7 +46,7 @@ let package = Package(
         .testTarget(name: "KerasHDF5Tests", dependencies: ["KerasHDF5", "KerasOracles"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasJSONTests", dependencies: ["KerasJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "KerasNpyTests", dependencies: ["KerasNpy"]),
-        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles"]),
+        .testTarget(name: "KerasFormatTests", dependencies: ["KerasFormat", "KerasOracles", "KerasFuzzChecks"]),
         .testTarget(name: "KerasReferenceTests", dependencies: ["KerasReference", "KerasNpy", "KerasZip", "KerasHDF5"], exclude: ["known_unsupported.txt"]),
         .testTarget(name: "kconformTests", dependencies: ["kconform", "KerasNpy", "KerasBytes"]),
     ],

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kconform builds and tests against, when any is missing.
 # libhdf5 and libzip write files and serve as test oracles; they never parse untrusted input.
+# time and strace measure and watch kconform in the resource and isolation tests.
 set -euo pipefail
-packages=(libhdf5-dev libzip-dev zlib1g-dev pkg-config)
+packages=(libhdf5-dev libzip-dev zlib1g-dev pkg-config time strace)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -37,11 +37,45 @@ public struct CheckReport: Sendable {
         }
         for error in unreadable { out.line("\(error.path): UNREADABLE \(error.reason)") }
         let failed = results.count { !$0.passed }
+        if results.count > 1 { summaryTables(&out) }
         out.line("")
         out.line("\(results.count) files checked: \(results.count - failed) passed, \(failed) failed"
             + (unreadable.isEmpty ? "" : ", \(unreadable.count) unreadable")
             + "; \(count(.error)) errors, \(count(.warning)) warnings, \(count(.info)) info")
         return out.text
+    }
+
+    /// Files per kind, and findings per rule, for runs over several files.
+    private func summaryTables(_ out: inout TextOutput) {
+        out.section("Summary by kind")
+        var kinds: [[String]] = [["kind", "files", "passed", "failed", "errors", "warnings"]]
+        for kind in KerasFileKind.allCases {
+            let matching = results.filter { $0.kind == kind }
+            guard !matching.isEmpty else { continue }
+            let passed = matching.count(where: \.passed)
+            kinds.append([kind.rawValue, String(matching.count), String(passed), String(matching.count - passed),
+                          String(matching.reduce(0) { $0 + $1.count(.error) }), String(matching.reduce(0) { $0 + $1.count(.warning) })])
+        }
+        out.table(kinds, rightAligned: [1, 2, 3, 4, 5])
+        var byRule: [String: (findings: Int, files: Set<String>, severity: Severity)] = [:]
+        for result in results {
+            for finding in result.findings {
+                var entry = byRule[finding.ruleID] ?? (0, [], finding.severity)
+                entry.findings += 1
+                entry.files.insert(result.path)
+                byRule[finding.ruleID] = entry
+            }
+        }
+        guard !byRule.isEmpty else { return }
+        out.section("Summary by rule")
+        var rows: [[String]] = [["rule", "severity", "class", "findings", "files", "name"]]
+        let ordered = byRule.sorted { ($0.value.severity, $0.value.findings, $1.key) > ($1.value.severity, $1.value.findings, $0.key) }
+        for (id, entry) in ordered {
+            let rule = RuleCatalogue.rule(id: id)
+            rows.append([id, entry.severity.rawValue, rule?.threat.rawValue ?? "", String(entry.findings), String(entry.files.count),
+                         rule?.name ?? ""])
+        }
+        out.table(rows, rightAligned: [3, 4])
     }
 
     private func tally(_ result: CheckResult) -> String {
@@ -57,6 +91,9 @@ public struct CheckReport: Sendable {
     }
 
     // MARK: JSON
+
+    /// The SARIF 2.1.0 rendering (``SARIFReport``).
+    public func sarif() -> JSONValue { SARIFReport.render(self) }
 
     /// The machine rendering, starting with `schemaVersion`.
     public func json() -> JSONValue {

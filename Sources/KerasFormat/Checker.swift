@@ -1,5 +1,6 @@
 import KerasBytes
 import KerasHDF5
+import KerasJSON
 import KerasZip
 
 /// The outcome of checking one path.
@@ -15,20 +16,32 @@ public struct CheckResult: Sendable {
     /// How many bytes of dataset data were read.
     public let bytesRead: Int
 
+    /// A result; `Checker` makes them, renderings and tests may too.
+    public init(path: String, kind: KerasFileKind, findings: [Finding], datasetsRead: Int, bytesRead: Int) {
+        self.path = path
+        self.kind = kind
+        self.findings = findings
+        self.datasetsRead = datasetsRead
+        self.bytesRead = bytesRead
+    }
+
     /// The number of findings of `severity`.
     public func count(_ severity: Severity) -> Int { findings.count { $0.severity == severity } }
     /// Whether no finding is an error.
     public var passed: Bool { count(.error) == 0 }
 }
 
-/// Runs the structural rules over a file and reads every dataset's data once.
+/// Runs the structural and safety rules over a file and reads every dataset's data once.
 public struct Checker: Sendable {
     /// The budgets applied while reading.
     public var limits: ReadLimits
+    /// What a config may name: the Keras allow-list plus the user's registrations.
+    public var policy: SafetyPolicy
 
-    /// A checker with `limits`.
-    public init(limits: ReadLimits = ReadLimits()) {
+    /// A checker with `limits` and `policy`.
+    public init(limits: ReadLimits = ReadLimits(), policy: SafetyPolicy = SafetyPolicy()) {
         self.limits = limits
+        self.policy = policy
     }
 
     /// Opens and checks `path`; throws only when the path cannot be read at all.
@@ -39,13 +52,14 @@ public struct Checker: Sendable {
     /// Checks an opened file: its findings, then one read of every dataset's data in every HDF5 file of
     /// the weights (variables or not), with a NaN/Inf count for floating-point data.
     public func check(_ file: KerasFile) -> CheckResult {
-        var findings = file.findings
+        var findings = file.findings + safetyFindings(file)
         var datasetsRead = 0
         var bytesRead = 0
         for source in file.weights?.sources ?? [] {
             var seen = Set<UInt64>()
             source.file.walk { node in
                 guard case .dataset(let dataset) = node, seen.insert(dataset.address).inserted else { return }
+                if isSizeBomb(dataset, in: source.file) { return }
                 let here = Location(file: file.path, member: source.name, hdf5Path: dataset.path)
                 let data: ByteView
                 do throws(HDF5Error) { data = try source.file.data(of: dataset) } catch {
@@ -64,12 +78,46 @@ public struct Checker: Sendable {
         return CheckResult(path: file.path, kind: file.kind, findings: findings, datasetsRead: datasetsRead, bytesRead: bytesRead)
     }
 
+    /// Whether the dataset declares more unstored bytes than the budget (`KC-W-011`, already reported while
+    /// opening): its data is not materialised, so that a few stored bytes cannot cost gigabytes here.
+    private func isSizeBomb(_ dataset: HDF5Dataset, in file: HDF5File) -> Bool {
+        guard let declared = dataset.declaredByteCount, let stored = try? file.storageSize(of: dataset) else { return false }
+        return declared > stored && declared - stored > limits.maxUnstoredDatasetBytes
+    }
+
+    /// The policy over every config the loader deserializes: `config.json`, or a legacy file's
+    /// `model_config` and `training_config` (FORMAT.md 7.1: compiling reads the latter).
+    private func safetyFindings(_ file: KerasFile) -> [Finding] {
+        var findings: [Finding] = []
+        let here = Location(file: file.path)
+        if let config = file.configJSON {
+            let location = file.kind == .legacyModel ? here.with(hdf5Path: "/@model_config") : here.with(member: KerasFileReader.configName)
+            findings += policy.scan(config: config, at: location)
+        }
+        if file.kind == .legacyModel, let root = file.weights?.sources.first?.file.root,
+           let text = root.attribute(named: "training_config")?.value.stringValue {
+            let location = here.with(hdf5Path: "/@training_config")
+            do throws(JSONError) {
+                findings += policy.scan(config: try JSONReader.parse(text, limits: limits.json), at: location)
+            } catch {
+                findings.append(Finding(RuleCatalogue.rule(for: error.code), error.reason, at: location))
+            }
+        }
+        findings += NpzScan(limits: limits).findings(file)
+        return findings
+    }
+
     /// CRC-32 and size of every member that opening did not already read (assets, extras, shadowed duplicates).
     private func verifyUnreadMembers(_ archive: ZipArchive, file: KerasFile) -> [Finding] {
         let read = [KerasFileReader.configName, KerasFileReader.metadataName, KerasFileReader.weightsName]
         var findings: [Finding] = []
+        var budget = InflateBudget(limit: limits.maxInflatedBytes)
         for entry in archive.entries {
             if read.contains(entry.name), archive.entry(named: entry.name) == entry { continue }
+            guard budget.admit(entry) else {
+                findings.append(budget.refusal(entry, at: Location(file: file.path, member: entry.name)))
+                continue
+            }
             do throws(ZipError) { try archive.verify(entry) } catch {
                 if archive.issues.contains(where: { $0.code == error.code && $0.member == error.member }) { continue }
                 let message = error.location.isEmpty ? error.reason : "\(error.reason) (at \(error.location))"

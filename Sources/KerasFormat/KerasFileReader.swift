@@ -26,11 +26,13 @@ struct KerasFileReader {
     var weights: WeightsTree?
     var findings: [Finding] = []
     var archive: ZipArchive?
+    var inflateBudget: InflateBudget
 
     init(path: String, limits: ReadLimits) {
         self.path = path
         self.limits = limits
         self.location = Location(file: path)
+        self.inflateBudget = InflateBudget(limit: limits.maxInflatedBytes)
     }
 
     // MARK: Dispatch
@@ -173,10 +175,17 @@ struct KerasFileReader {
     /// The bytes of a part, or nil with a finding when it exists but cannot be read.
     mutating func readPart(_ parts: some ModelParts, _ name: String) -> ByteView? {
         guard parts.contains(name) else { return nil }
+        if let entry = archive?.entry(named: name), !inflateBudget.admit(entry) {
+            findings.append(inflateBudget.refusal(entry, at: location.with(member: name)))
+            return nil
+        }
         switch parts.contents(of: name) {
         case .success(let bytes):
             return bytes
         case .failure(.reader(let error)):
+            if let zipError = error as? ZipError, archive?.issues.contains(where: { $0.code == zipError.code && $0.member == zipError.member }) == true {
+                break
+            }
             report(error, member: name)
         case .failure(.io(let reason)):
             findings.append(Finding(.unreadablePart, reason, at: location.with(member: name)))
@@ -192,6 +201,11 @@ struct KerasFileReader {
         }
         do {
             let document = try JSONReader.parseDocument(bytes, limits: limits.json)
+            for pointer in document.duplicateKeys {
+                findings.append(Finding(.duplicateJSONKey, "a key repeats in its object; Python keeps the last value, as kconform does",
+                                        at: member == nil && kind == .legacyModel ? here.with(hdf5Path: "/@model_config", jsonPointer: pointer)
+                                            : here.with(jsonPointer: pointer)))
+            }
             return document.value
         } catch {
             report(error, member: member)

@@ -1,5 +1,6 @@
 import KerasHDF5
 import KerasJSON
+import KerasNpy
 import KerasZip
 
 /// Every budget kconform applies while reading one file, in one value.
@@ -9,10 +10,20 @@ import KerasZip
 public struct ReadLimits: Sendable {
     /// Budgets of the zip reader (members, sizes, expansion ratio).
     public var zip = ZipLimits()
-    /// Budgets of the HDF5 reader (objects, depth, declared bytes, rank).
-    public var hdf5 = HDF5Limits()
+    /// Budgets of the HDF5 reader (objects, depth, declared bytes, rank). The reader's defaults, except
+    /// ``HDF5Limits/maxMetadataBytes``: 64 MiB instead of 256 MiB, so that a file whose groups alias each
+    /// other stays within kconform's memory promise (input size plus 256 MB); the metadata of the largest
+    /// Keras files measured is a few MB.
+    public var hdf5: HDF5Limits = {
+        var limits = HDF5Limits()
+        limits.maxMetadataBytes = 64 << 20
+        return limits
+    }()
     /// Budgets of the JSON reader (depth, size, digits).
     public var json = JSONLimits()
+    /// Budgets of the `.npy` reader for npz weights members (header size, rank, declared bytes per member).
+    /// The nested npz archive is read with ``zip``, so its member count and total expansion are bounded too.
+    public var npy = NpyLimits()
     /// Largest `config.json`, `metadata.json`, legacy `model_config` or sharded index read, in bytes.
     /// Default 256 MiB: far above the largest real configs (a few MB for 1,000-layer models).
     public var maxJSONDocumentBytes = 256 << 20
@@ -25,6 +36,12 @@ public struct ReadLimits: Sendable {
     /// (`KC-W-011`). Default 256 MiB: the point where Keras's own 4 GiB/1000x rule is far too lenient
     /// (a 17 KB file declaring 1 GiB cost 3.35 GB at load, THREATS.md B5).
     public var maxUnstoredDatasetBytes = 256 << 20
+
+    /// Most bytes inflated from deflated archive members by each stage of a check (reading the model,
+    /// verifying the other members, reading npz members). Default 96 MiB: three stages stay within the
+    /// 256 MB that `kconform check` may use beyond the input, and inflating that much takes well under a
+    /// second. Keras writes stored members, which are read in place and do not count (`KC-SAFE-011`).
+    public var maxInflatedBytes = 96 << 20
 
     /// The defaults.
     public init() {}

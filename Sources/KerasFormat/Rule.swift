@@ -8,8 +8,12 @@ public struct Rule: Hashable, Sendable {
         case hdf5
         /// An error code of the JSON reader.
         case json
+        /// An error code of the `.npy` reader (npz weights members).
+        case npy
         /// A rule about the Keras file model (members, metadata, config, weights layout).
         case format
+        /// A safety rule: references resolved against the allow-list, lambdas, file access, npz members.
+        case safety
     }
 
     /// The stable id, `KC-<AREA>-<NNN>`.
@@ -22,6 +26,9 @@ public struct Rule: Hashable, Sendable {
     public let source: Source
     /// One line on why the rule exists.
     public let rationale: String
+
+    /// The threat class of docs/THREATS.md the rule answers, or `structural`.
+    public var threat: ThreatClass { ThreatClass.of(ruleID: id) }
 
     /// Declares a rule.
     public init(id: String, name: String, severity: Severity, source: Source, rationale: String) {

@@ -1,6 +1,7 @@
 import KerasBytes
 import KerasHDF5
 import KerasJSON
+import KerasNpy
 import KerasZip
 
 /// Every rule kconform knows: the format rules and one rule per reader error code.
@@ -13,10 +14,10 @@ public enum RuleCatalogue {
     /// Reader codes whose findings are less than errors, by rule id.
     public static let severityOverrides: [String: Severity] = [:]
 
-    /// Every rule, format rules first, then zip, HDF5 and JSON codes, each group in id order.
+    /// Every rule, format rules first, then safety rules, then zip, HDF5, JSON and npy codes, each group in id order.
     public static let all: [Rule] = {
-        let readerCodes = ZipError.Code.all + HDF5Error.Code.all + JSONError.Code.all
-        return Rule.formatRules + readerCodes.map(rule(for:))
+        let readerCodes = ZipError.Code.all + HDF5Error.Code.all + JSONError.Code.all + NpyError.Code.all
+        return Rule.formatRules + Rule.safetyRules + readerCodes.map(rule(for:))
     }()
 
     private static let byID: [String: Rule] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -30,6 +31,7 @@ public enum RuleCatalogue {
             switch code.domain {
             case "ZIP": .zip
             case "H5": .hdf5
+            case "NPY": .npy
             default: .json
             }
         let severity = severityOverrides[code.ruleID] ?? .error

@@ -5,9 +5,9 @@ public enum RuleListing {
     /// One line per rule.
     public static func text() -> String {
         var out = TextOutput()
-        var rows = [["id", "severity", "source", "name", "rationale"]]
+        var rows = [["id", "severity", "class", "source", "name", "rationale"]]
         for rule in RuleCatalogue.all {
-            rows.append([rule.id, rule.severity.rawValue, rule.source.rawValue, rule.name, rule.rationale])
+            rows.append([rule.id, rule.severity.rawValue, rule.threat.rawValue, rule.source.rawValue, rule.name, rule.rationale])
         }
         out.table(rows)
         return out.text
@@ -20,7 +20,8 @@ public enum RuleListing {
             ("rules", .list(RuleCatalogue.all.map { rule in
                 .fields([
                     ("id", .text(rule.id)), ("name", .text(rule.name)), ("severity", .text(rule.severity.rawValue)),
-                    ("source", .text(rule.source.rawValue)), ("rationale", .text(rule.rationale)),
+                    ("threatClass", .text(rule.threat.rawValue)), ("source", .text(rule.source.rawValue)),
+                    ("rationale", .text(rule.rationale)),
                 ])
             })),
         ])

@@ -144,11 +144,14 @@ public struct ZipWriter: Sendable {
             throw ZipWriteError("member name '\(member.name)' contains NUL", code: ZIP_ER_INVAL)
         }
         let count = member.contents.count
-        guard let buffer = malloc(max(count, 1)) else { throw ZipWriteError("out of memory", code: ZIP_ER_MEMORY) }
+        // libzip never frees a zero-length buffer it was given to own: an empty member gets no buffer.
+        var buffer: UnsafeMutableRawPointer?
         if count > 0 {
-            member.contents.withUnsafeBytes { raw in _ = memcpy(buffer, raw.baseAddress!, count) }
+            guard let allocated = malloc(count) else { throw ZipWriteError("out of memory", code: ZIP_ER_MEMORY) }
+            member.contents.withUnsafeBytes { raw in _ = memcpy(allocated, raw.baseAddress!, count) }
+            buffer = allocated
         }
-        guard let data = zip_source_buffer(archive, buffer, zip_uint64_t(count), 1) else {
+        guard let data = zip_source_buffer(archive, buffer, zip_uint64_t(count), buffer == nil ? 0 : 1) else {
             free(buffer)
             throw failure(archive, "adding the data of '\(member.name)'")
         }

@@ -1,37 +1,106 @@
 import ArgumentParser
+import Foundation
 import KerasFormat
 
-/// `kconform check`: the structural rules over files and folders, and one read of every variable.
+/// `kconform check`: the structural and safety rules over files and folders, and one read of every variable.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check files for conformance: structure, members, config, weights layout and every dataset's bytes.",
+        abstract: "Check files for conformance and safety: structure, members, config, weights layout and every dataset's bytes.",
         discussion: """
             A directory holding config.json is checked as a model folder; any other directory is searched for \
             .keras, .h5, .hdf5 and .weights.json files and model folders. Files named explicitly are always \
-            checked, whatever their name. Exit status: 0 when no finding is an error, 1 when one is, 2 on \
-            usage errors or unreadable paths.
+            checked, whatever their name. Every class, function and module a config names must be a Keras \
+            modelling object or one of your own, registered with --allow or --allow-file. Exit status: 0 when \
+            no finding is an error, 1 when one is, 2 on usage errors or unreadable paths.
             """
     )
+
+    /// Output formats of `check`.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text
+        case json
+        case sarif
+    }
+
+    /// Above this many files, progress is reported on standard error even when it is not a terminal.
+    static let progressFileCount = 100
 
     @Argument(help: "Files or folders to check.")
     var paths: [String]
 
-    @Option(help: "Output format: text or json (json starts with schemaVersion).")
-    var format: OutputFormat = .text
+    @Option(help: "Output format: text, json (starts with schemaVersion) or sarif (SARIF 2.1.0).")
+    var format: Format = .text
+
+    @Option(name: .customLong("allow"), help: ArgumentHelp(
+        "Register one of your own objects (repeatable): PACKAGE>NAME as in registered_name, MODULE>NAME, PACKAGE>* or NAME.",
+        valueName: "MODULE>NAME"))
+    var allow: [String] = []
+
+    @Option(name: .customLong("allow-file"), help: ArgumentHelp(
+        "A file of registrations, one per line as for --allow; # starts a comment (repeatable).", valueName: "PATH"))
+    var allowFiles: [String] = []
+
+    func validate() throws {
+        for text in allow where AllowRegistration(text) == nil {
+            throw ValidationError("--allow \(text): expected MODULE>NAME, PACKAGE>* or NAME")
+        }
+    }
 
     func run() throws {
-        let checker = Checker()
+        var registrations = allow.compactMap(AllowRegistration.init)
+        for file in allowFiles {
+            do { registrations += try SafetyPolicy.registrations(fromFile: file) } catch {
+                FileHandleOutput.standardError("kconform: --allow-file \(error)\n")
+                throw ExitCode(2)
+            }
+        }
+        let checker = Checker(policy: SafetyPolicy(registrations: registrations))
+        let targets = PathExpansion.expand(paths)
+        let progress = Progress(total: targets.count)
         var results: [CheckResult] = []
         var unreadable: [KerasFileError] = []
-        for path in PathExpansion.expand(paths) {
+        for (index, path) in targets.enumerated() {
+            progress.starting(index, path)
             do { results.append(try checker.check(path)) } catch { unreadable.append(error) }
         }
+        progress.finish()
         let report = CheckReport(results: results, unreadable: unreadable)
         switch format {
         case .text: FileHandleOutput.standardOutput(report.text())
         case .json: FileHandleOutput.standardOutput(ReportRendering.json(report.json()))
+        case .sarif: FileHandleOutput.standardOutput(ReportRendering.json(report.sarif()))
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// Progress on standard error: a self-overwriting line on a terminal, otherwise a line every tenth of
+    /// the files when there are more than ``CheckCommand/progressFileCount``; nothing for short runs.
+    struct Progress {
+        let total: Int
+        let terminal: Bool
+        let enabled: Bool
+        private let step: Int
+
+        init(total: Int) {
+            self.total = total
+            terminal = isatty(STDERR_FILENO) == 1
+            enabled = total > 1 && (terminal || total > CheckCommand.progressFileCount)
+            step = max(1, total / 10)
+        }
+
+        func starting(_ index: Int, _ path: String) {
+            guard enabled else { return }
+            if terminal {
+                FileHandleOutput.standardError("\r\u{1B}[K[\(index + 1)/\(total)] \(path)")
+            } else if index % step == 0 {
+                FileHandleOutput.standardError("kconform: checking \(index + 1) of \(total): \(path)\n")
+            }
+        }
+
+        func finish() {
+            guard enabled else { return }
+            FileHandleOutput.standardError(terminal ? "\r\u{1B}[K" : "kconform: checked \(total) files\n")
+        }
     }
 }

@@ -5,7 +5,7 @@ import KerasFormat
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
-        abstract: "List every rule: id, severity, source and rationale."
+        abstract: "List every rule: id, severity, threat class (A1-C6 of THREATS.md, or structural), source and rationale."
     )
 
     @Option(help: "Output format: text or json.")

@@ -22,7 +22,7 @@ import Testing
         let start = clock.now
         let error = HDF5ReaderRobustnessTests.exercise(bytes)
         #expect(error?.code == HDF5Error.Code.cycle, "\(error.map { "\($0)" } ?? "no error")")
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(6))
     }
 
     @Test func bTreeChildPointingToItsParentIsACycle() throws {
@@ -71,7 +71,7 @@ import Testing
             let clock = ContinuousClock()
             let start = clock.now
             #expect(HDF5ReaderRobustnessTests.exercise(bytes, limits: limits)?.code == code)
-            #expect(clock.now - start < .seconds(10))
+            #expect(clock.now - start < .seconds(60))
         }
     }
 }

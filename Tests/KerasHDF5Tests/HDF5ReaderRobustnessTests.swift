@@ -67,7 +67,7 @@ import Testing
             if Self.exercise(bytes, limits: Self.mutationLimits) != nil { rejected += 1 }
         }
         #expect(rejected > 0)
-        #expect(clock.now - start < .seconds(60))
+        #expect(clock.now - start < .seconds(240))
     }
 
     @Test func randomFlipsInsideMetadataAreRejectedOrHarmless() throws {

@@ -39,7 +39,7 @@ struct JSONLimitsTests {
         var error: JSONError?
         let time = elapsed { error = jsonError { _ = try JSONReader.parse(bytes) } }
         #expect(error?.code == JSONError.Code.depthLimitExceeded)
-        #expect(time < .seconds(2), "\(time)")
+        #expect(time < .seconds(12), "\(time)")
     }
 
     @Test func tenMegabyteStringsAreBoundedInTime() throws {
@@ -48,12 +48,12 @@ struct JSONLimitsTests {
         var value: JSONValue?
         let time = try elapsed { value = try JSONReader.parse(plain) }
         #expect(value?.stringValue?.utf8.count == 10 << 20)
-        #expect(time < .seconds(3), "\(time)")
+        #expect(time < .seconds(18), "\(time)")
 
         let escapes = ByteView(copying: [quote] + Array(repeating: Array(#"\u00e9\n"#.utf8), count: 1 << 20).flatMap { $0 } + [quote])
         let escapedTime = try elapsed { value = try JSONReader.parse(escapes) }
         #expect(value?.stringValue?.unicodeScalars.count == 2 << 20)
-        #expect(escapedTime < .seconds(5), "\(escapedTime)")
+        #expect(escapedTime < .seconds(30), "\(escapedTime)")
 
         let unterminated = ByteView(copying: [quote] + [UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20))
         #expect(jsonError { _ = try JSONReader.parse(unterminated) }?.code == JSONError.Code.unterminatedString)
@@ -93,7 +93,7 @@ struct JSONLimitsTests {
         var error: JSONError?
         let time = elapsed { error = jsonError { _ = try JSONReader.parse(input) } }
         #expect(error?.code == JSONError.Code.tooManyValues)
-        #expect(time < .seconds(10), "\(time)")
+        #expect(time < .seconds(60), "\(time)")
     }
 
     @Test func integerDigitLimitMirrorsPythonAndIsConfigurable() {

@@ -6,8 +6,9 @@ import Testing
 /// (about 20 ms on an idle 2-core machine); the best of five runs is checked against the budget.
 struct JSONPerformanceTests {
     #if DEBUG
-    static let parseBudget = Duration.seconds(5)
-    static let writeBudget = Duration.seconds(5)
+    // Debug builds on a loaded CI machine: only a guard against super-linear regressions.
+    static let parseBudget = Duration.seconds(30)
+    static let writeBudget = Duration.seconds(30)
     #else
     static let parseBudget = Duration.milliseconds(100)
     static let writeBudget = Duration.milliseconds(100)

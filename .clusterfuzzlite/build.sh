@@ -1,0 +1,62 @@
+#!/bin/bash -eu
+# ClusterFuzzLite / OSS-Fuzz build of the fuzz targets in Fuzz/, the way the public Swift integrations do
+# it (swift-protobuf's FuzzTesting): `. precompile_swift` sets SWIFTFLAGS for the sanitizer in $SANITIZER,
+# then `swift build -c debug|release $SWIFTFLAGS` and each binary is copied to $OUT as <Target>_debug and
+# <Target>_release, with its dictionary, options and seed corpus.
+#
+# Outside the builder image (no precompile_swift), the same SWIFTFLAGS are built here from $SANITIZER,
+# $CFLAGS and $CXXFLAGS, so that this script runs locally with the same flags:
+#   SRC=/tmp OUT=/tmp/cflite-out SANITIZER=address CFLAGS="..." CXXFLAGS="..." .clusterfuzzlite/build.sh
+# (run from the repository root, which is also the builder's working directory).
+if command -v precompile_swift >/dev/null 2>&1; then
+  . precompile_swift
+else
+  # oss-fuzz infra/base-images/base-builder-swift/precompile_swift, minus the symbolizer copy.
+  export SWIFTFLAGS="-Xswiftc -parse-as-library -Xswiftc -static-stdlib --static-swift-stdlib"
+  if [ "$SANITIZER" = "coverage" ]; then
+    export SWIFTFLAGS="$SWIFTFLAGS -Xswiftc -profile-generate -Xswiftc -profile-coverage-mapping -Xswiftc -sanitize=fuzzer"
+  else
+    export SWIFTFLAGS="$SWIFTFLAGS -Xswiftc -sanitize=fuzzer,$SANITIZER --sanitize=$SANITIZER"
+    for f in ${CFLAGS:-}; do export SWIFTFLAGS="$SWIFTFLAGS -Xcc=$f"; done
+    for f in ${CXXFLAGS:-}; do export SWIFTFLAGS="$SWIFTFLAGS -Xcxx=$f"; done
+  fi
+fi
+
+# precompile_swift passes --sanitize=$SANITIZER only; SwiftPM keeps the last --sanitize and links an
+# executable as a libFuzzer binary only when that is `fuzzer` (else: "undefined symbol FuzzZip_main").
+# The compiler still gets -sanitize=fuzzer,$SANITIZER through -Xswiftc.
+export SWIFTFLAGS="$SWIFTFLAGS --sanitize=fuzzer"
+
+root="$PWD"
+[ -f "$root/Fuzz/Package.swift" ] || root="$(cd "$(dirname "$0")/.." && pwd)"
+targets="FuzzZip FuzzHDF5 FuzzJSON FuzzConfig FuzzKerasFile"
+mkdir -p "$OUT/lib"
+
+# The runner image has none of the C libraries kconform links: ship them next to the binaries.
+RPATH='-Xlinker -rpath -Xlinker $ORIGIN/lib'
+
+for configuration in debug release; do
+  for target in $targets; do
+    # One product per invocation: SwiftPM links every executable with libFuzzer's main.
+    # shellcheck disable=SC2086
+    swift build --package-path "$root/Fuzz" -c "$configuration" --product "$target" $SWIFTFLAGS $RPATH
+  done
+  # shellcheck disable=SC2086
+  bin="$(swift build --package-path "$root/Fuzz" -c "$configuration" $SWIFTFLAGS --show-bin-path)"
+  for target in $targets; do
+    name="${target}_${configuration}"
+    cp "$bin/$target" "$OUT/$name"
+    cp "$root/Fuzz/$target.dict" "$OUT/$name.dict"
+    printf '[libfuzzer]\nmax_len = 65536\nrss_limit_mb = 2048\ntimeout = 25\n' >"$OUT/$name.options"
+    rm -f "$OUT/${name}_seed_corpus.zip"
+    (cd "$root/Corpus/fuzz/$target" && zip -q -X "$OUT/${name}_seed_corpus.zip" ./*)
+  done
+done
+
+# Every shared library the binaries need beyond the C runtime.
+for library in $(ldd "$OUT"/*_release | awk '/=> \// {print $3}' | sort -u); do
+  case "$(basename "$library")" in
+    libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*|libgcc_s.so*|libstdc++.so*|libresolv.so*) ;;
+    *) cp -L "$library" "$OUT/lib/" ;;
+  esac
+done
