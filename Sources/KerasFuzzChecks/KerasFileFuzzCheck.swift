@@ -9,8 +9,9 @@ import KerasReference
 /// The option byte's low three bits choose the file name, which decides dispatch when the signature does
 /// not (``names``; 7 is undefined); bit 3 loads with safe mode off. Properties: every finding's rule is in
 /// the catalogue; bytes with a zip signature are read as an archive; a file that passes has a known kind;
-/// both JSON reports parse back with our reader; a file that passes is loaded by the reference core
-/// (`loadModel`, config and weights, never `predict`), which may refuse it but not crash.
+/// both JSON reports parse back with our reader; a file that passes (safety policy included) is loaded by
+/// the reference core (`loadModel`, config and weights, never `predict`), which may refuse it but not
+/// crash; a model that loads names only allow-listed layer classes.
 enum KerasFileFuzzCheck {
     /// The file names options 0 to 6 select: no extension (dispatch by signature alone), then the
     /// extensions Keras dispatches on. The sharded index sits in a directory that does not exist, so no
@@ -51,6 +52,9 @@ enum KerasFileFuzzCheck {
             _ = try loadModel(file, options: LoadOptions(safeMode: !input.has(unsafeLoad)))
         } catch {
             return .rejected(error.code.ruleID)
+        }
+        if let config = file.config, let first = ConfigFuzzCheck.refusedLayers(config).first {
+            throw violation("a model that loads names only allow-listed layer classes", first)
         }
         return .accepted
     }
