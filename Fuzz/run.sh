@@ -51,6 +51,8 @@ flags=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 
 log="$logs/$stamp.log"
 list_artifacts() { ls "$artifacts" | grep -E '^(crash|timeout|oom|leak)-' | sort || true; }
 before="$(list_artifacts)"
+interrupted=""
+trap 'interrupted=yes' INT TERM HUP   # libFuzzer gets the signal too, stops and prints its stats; the report is still written
 TIMEFORMAT='%U %S'   # CPU seconds of libFuzzer and every job it waits for: the machine may be shared
 if [ "$jobs" -gt 1 ]; then
   { time (cd "$logs" && "$binary" "${flags[@]}" -jobs="$jobs" -workers="$jobs" "$scratch" "$seeds" >"$log" 2>&1) ; } 2>"$log.time" || true
@@ -59,6 +61,7 @@ else
   { time "$binary" "${flags[@]}" "$scratch" "$seeds" >"$log" 2>&1 ; } 2>"$log.time" || true
 fi
 cpu="$(awk '{printf "%d", $1 + $2}' "$log.time")"
+[ -n "$cpu" ] || cpu=unknown
 finished="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 elapsed=$(( $(date -u -d "$finished" +%s) - $(date -u -d "$started" +%s) ))
 
@@ -105,6 +108,7 @@ fi
   printf '| corpus | %s inputs, %s bytes (plus %s committed seeds) |\n' "$corpus" "$corpus_bytes" "$seed_count"
   printf '| peak RSS | %s MB |\n' "$peak"
   printf '| findings | %s |\n' "${#findings[@]}"
+  [ -z "$interrupted" ] || printf '| stopped | by a signal before the set time |\n'
   if [ "${#findings[@]}" -gt 0 ]; then
     printf '\n| FailCases | kind | size | first line |\n|---|---|---|---|\n'
     printf '%s\n' "${findings[@]}"

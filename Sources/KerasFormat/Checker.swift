@@ -52,7 +52,7 @@ public struct Checker: Sendable {
     /// Checks an opened file: its findings, then one read of every dataset's data in every HDF5 file of
     /// the weights (variables or not), with a NaN/Inf count for floating-point data.
     public func check(_ file: KerasFile) -> CheckResult {
-        var findings = file.findings + safetyFindings(file)
+        var findings = file.findings + safetyFindings(file) + DeclaredShapeCheck().findings(file)
         var datasetsRead = 0
         var bytesRead = 0
         for source in file.weights?.sources ?? [] {

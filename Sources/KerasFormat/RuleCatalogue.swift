@@ -14,10 +14,11 @@ public enum RuleCatalogue {
     /// Reader codes whose findings are less than errors, by rule id.
     public static let severityOverrides: [String: Severity] = [:]
 
-    /// Every rule, format rules first, then safety rules, then zip, HDF5, JSON and npy codes, each group in id order.
+    /// Every rule, format and declared-shape rules first, then safety rules, then the rules of `check --load`,
+    /// then zip, HDF5, JSON and npy codes, each group in id order.
     public static let all: [Rule] = {
         let readerCodes = ZipError.Code.all + HDF5Error.Code.all + JSONError.Code.all + NpyError.Code.all
-        return Rule.formatRules + Rule.safetyRules + readerCodes.map(rule(for:))
+        return Rule.formatRules + Rule.shapeRules + Rule.safetyRules + Rule.loadRules + readerCodes.map(rule(for:))
     }()
 
     private static let byID: [String: Rule] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -1,3 +1,4 @@
+import KerasFormat
 /// The objects of a model in the order Keras's `_save_state` / `_load_state` visit them, each with its
 /// path (SL:731-1002, FORMAT.md 4.1): the object itself, then a model's `layers` container (each layer
 /// named `snake_case(ClassName)` with a per-container counter that also counts layers already visited),
@@ -13,7 +14,7 @@ enum SaveableTraversal {
             if let model = layer as? any ModelLayer {
                 var counters: [String: Int] = [:]
                 for child in model.layers {
-                    let base = SnakeCase.convert(child.className)
+                    let base = KerasNaming.snakeCase(child.className)
                     let count = counters[base, default: 0]
                     counters[base] = count + 1
                     walk(child, join(join(path, "layers"), count == 0 ? base : "\(base)_\(count)"))

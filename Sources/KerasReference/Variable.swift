@@ -45,6 +45,24 @@ public final class Variable: @unchecked Sendable {
         dtype = storedDType
     }
 
+    /// Assigns `values` stored as `dtype` (`float32`, `float16`, `bfloat16`, `float64`), as a generator or a
+    /// training step sets a variable: the values are rounded to `dtype`, and saving writes that dtype.
+    public func assign(_ values: [Float], as dtype: String = "float32") throws(ReferenceError) {
+        guard values.count == self.values.count else {
+            throw ReferenceError(ReferenceError.Code.variableShapeMismatch, "\(values.count) values for a variable of shape \(shape)", at: name)
+        }
+        var bytes: [UInt8] = []
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        switch dtype {
+        case "float32": values.forEach { append($0.bitPattern) }
+        case "float64": values.forEach { append(Double($0).bitPattern) }
+        case "float16": values.forEach { append(Float16($0).bitPattern) }
+        case "bfloat16": values.forEach { append(UInt16(truncatingIfNeeded: Precision.bfloat16.round($0).bitPattern >> 16)) }
+        default: throw ReferenceError(ReferenceError.Code.unsupportedDType, "cannot assign float values as \(dtype)", at: name)
+        }
+        try assign(bytes: ByteView(copying: bytes), dtype: dtype, shape: shape)
+    }
+
     /// The bytes to save: what was loaded, or the float32 values.
     var bytesForSaving: (dtype: String, bytes: ByteView) {
         if let storedBytes { return (dtype, storedBytes) }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import KerasFormat
+import KerasJSON
 
-/// `kconform check`: the structural and safety rules over files and folders, and one read of every variable.
+/// `kconform check`: the structural and safety rules over files and folders, and one read of every variable;
+/// with `--load`, a load by the reference core as well.
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
@@ -11,8 +13,11 @@ struct CheckCommand: ParsableCommand {
             A directory holding config.json is checked as a model folder; any other directory is searched for \
             .keras, .h5, .hdf5 and .weights.json files and model folders. Files named explicitly are always \
             checked, whatever their name. Every class, function and module a config names must be a Keras \
-            modelling object or one of your own, registered with --allow or --allow-file. Exit status: 0 when \
-            no finding is an error, 1 when one is, 2 on usage errors or unreadable paths.
+            modelling object or one of your own, registered with --allow or --allow-file. With --load, a file \
+            that passes is also loaded by kconform's reference core as keras.saving.load_model would load it \
+            (safe mode, config then weights; nothing is run), and every load error is a finding (KC-REF-*); \
+            KC-LOAD-001 says the load was done. Exit status: 0 when no finding is an error, 1 when one is, 2 on \
+            usage errors or unreadable paths.
             """
     )
 
@@ -41,6 +46,9 @@ struct CheckCommand: ParsableCommand {
         "A file of registrations, one per line as for --allow; # starts a comment (repeatable).", valueName: "PATH"))
     var allowFiles: [String] = []
 
+    @Flag(help: "Also load each file that passes with the reference core (safe mode, config then weights, never run) and report what load_model would raise.")
+    var load = false
+
     func validate() throws {
         for text in allow where AllowRegistration(text) == nil {
             throw ValidationError("--allow \(text): expected MODULE>NAME, PACKAGE>* or NAME")
@@ -56,22 +64,39 @@ struct CheckCommand: ParsableCommand {
             }
         }
         let checker = Checker(policy: SafetyPolicy(registrations: registrations))
+        let loader = LoadCheck(hasRegistrations: !registrations.isEmpty)
         let targets = PathExpansion.expand(paths)
         let progress = Progress(total: targets.count)
         var results: [CheckResult] = []
         var unreadable: [KerasFileError] = []
         for (index, path) in targets.enumerated() {
             progress.starting(index, path)
-            do { results.append(try checker.check(path)) } catch { unreadable.append(error) }
+            do {
+                let file = try KerasFile.open(path, limits: checker.limits)
+                let result = checker.check(file)
+                guard load else {
+                    results.append(result)
+                    continue
+                }
+                results.append(CheckResult(path: result.path, kind: result.kind, findings: result.findings + loader.findings(file, after: result),
+                                           datasetsRead: result.datasetsRead, bytesRead: result.bytesRead))
+            } catch { unreadable.append(error) }
         }
         progress.finish()
         let report = CheckReport(results: results, unreadable: unreadable)
         switch format {
         case .text: FileHandleOutput.standardOutput(report.text())
-        case .json: FileHandleOutput.standardOutput(ReportRendering.json(report.json()))
+        case .json: FileHandleOutput.standardOutput(ReportRendering.json(withLoadOption(report.json())))
         case .sarif: FileHandleOutput.standardOutput(ReportRendering.json(report.sarif()))
         }
         if report.exitStatus != 0 { throw ExitCode(report.exitStatus) }
+    }
+
+    /// The JSON report with `"load"` recording whether `--load` ran.
+    private func withLoadOption(_ value: JSONValue) -> JSONValue {
+        guard case .object(var object) = value else { return value }
+        object["load"] = .bool(load)
+        return .object(object)
     }
 
     /// Progress on standard error: a self-overwriting line on a terminal, otherwise a line every tenth of

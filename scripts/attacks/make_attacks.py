@@ -429,6 +429,31 @@ def make_b():
         that costs about a gigabyte to load. Keras refuses only above 4 GiB and 1000x; kconform's budget for unstored
         bytes is 256 MiB (ReadLimits.maxUnstoredDatasetBytes).""", False)
 
+    def declared_shape(f):
+        del f["layers/dense/vars/0"]
+        f["layers/dense/vars"].create_dataset("0", shape=(1024, 1024), dtype="float32")
+    shape_weights = os.path.join(TMP, "b5_shape.weights.h5")
+    weights_file(shape_weights, declared_shape)
+    archive_with_weights(path("b5_config_shape_mismatch.keras"), shape_weights)
+    add("b5_config_shape_mismatch.keras", "B5", ["KC-W-014"], """The config's Dense(1) on 2 inputs implies a
+        kernel of shape [2, 1]; the stored kernel declares [1024, 1024] (4 MiB, fill value only, far below the
+        256 MiB budget for unstored bytes; the size scales up to that budget). Keras reads the declared dataset into memory before
+        variable.assign compares shapes and fails; kconform compares every stored shape with the shape the
+        config implies (build_config and layer fields), without reading data.""", True, "disagrees with config")
+
+    def giant_layer(config):
+        config["config"]["layers"][0]["config"]["batch_shape"] = [None, 16384]
+        dense = layer_named(config, "dense")
+        dense["config"]["units"] = 8192
+        dense["build_config"] = {"input_shape": [None, 16384]}
+    edit_config(save_keras(small_model(), "b5_giant_base.keras"), path("b5_config_giant_layer.keras"), giant_layer)
+    add("b5_config_giant_layer.keras", "B5", ["KC-W-015"], """A few bytes of config make the Dense layer 8192
+        units wide on 16384 inputs: building the model allocates a 512 MiB kernel (and initialises it) before
+        any weight is read, while the file stores a 2x1 kernel. The numbers scale to any size. kconform
+        derives every variable shape from the config without allocating and refuses more than
+        DeclaredShapeLimits.maxUnstoredVariableElements (32 Mi elements) that the weights do not store.""",
+        True, "gigantic layer")
+
     twin = keras.Sequential([keras.Input((1,), name="x"), keras.layers.Dense(1, name="first"),
                              keras.layers.Dense(1, name="second")], name="b6")
     twin_weights = os.path.join(TMP, "b6.weights.h5")
@@ -485,6 +510,16 @@ def make_c():
         deflated to a few KB: Keras extracts every asset member to a temporary folder (its own guard
         starts at 256 MiB per member, and there is no total), so such members multiply; kconform's
         per-member ratio and total budgets stop them.""", False)
+
+    total = list(members)
+    for index in range(100):
+        total.append((set_info(f"assets/part_{index:03d}.bin", zipfile.ZIP_DEFLATED), b"\0" * (1 << 20)))
+    write_members(path("c2_total_budget.keras"), total)
+    add("c2_total_budget.keras", "C2", ["KC-SAFE-011"], """One hundred asset members of 1 MiB of zeros, each
+        deflated to about 1 KB: every member stays within the per-member budgets (the 100x ratio applies
+        only above ZipLimits.expansionRatioFloor, 1 MiB), but together they expand to 100 MiB. Keras has no
+        total cap and extracts them all; kconform's total budget for inflated bytes
+        (ReadLimits.maxInflatedBytes, 96 MiB) stops at the member that would exceed it.""", False, "total budget")
 
     for name, member, expected, variant, why in [
         ("c3_parent_traversal.keras", "assets/../../kconform_escape.txt", "KC-ZIP-022", "..",

@@ -18,7 +18,7 @@ extension ThreatClass {
         table.merge(Rule.safetyThreats) { first, _ in first }
         let format: [(Rule, ThreatClass)] = [
             (.softLink, .b2), (.externalLink, .b1), (.externalStorage, .b3), (.virtualDataset, .b4),
-            (.declaredSizeBomb, .b5), (.aliasedObject, .b6), (.shardPathEscapes, .c3), (.npzWeights, .c5),
+            (.declaredSizeBomb, .b5), (.configShapeMismatch, .b5), (.variableBudget, .b5), (.aliasedObject, .b6), (.shardPathEscapes, .c3), (.npzWeights, .c5),
             (.ambiguousWeights, .c4), (.nestedModelMember, .c4), (.unexpectedMember, .c4),
             (.folderWithoutConfig, .c6), (.unrecognizedFile, .c6),
         ]

@@ -1,0 +1,54 @@
+import Foundation
+import KerasBytes
+import KerasFormat
+import KerasHDF5
+import KerasJSON
+import KerasZip
+
+extension KerasModel {
+    /// Builds the model `config` describes (a `config.json` document), every variable created and zero,
+    /// like `keras.saving.deserialize_keras_object(config)`: the config is checked as if it were read
+    /// from a `.keras` archive (so every rule applies), then built with `options`. Saving the model
+    /// writes `config` as given and the variables as assigned.
+    public static func build(config: JSONValue, options: LoadOptions = LoadOptions(), limits: ReadLimits = ReadLimits()) throws(ReferenceError) -> KerasModel {
+        var zip = ZipWriter()
+        let metadata = JSONValue.object(JSONObject([("keras_version", .string(kerasVersion)), ("date_saved", .string("1970-01-01@00:00:00"))]))
+        zip.addFile(name: "metadata.json", contents: ByteView(copying: JSONWriter.dumpBytes(metadata)))
+        zip.addFile(name: "config.json", contents: ByteView(copying: JSONWriter.dumpBytes(config)))
+        let archive: [UInt8]
+        do {
+            zip.addFile(name: "model.weights.h5", contents: ByteView(copying: try HDF5Writer(destination: .fileObject).finish()))
+            archive = try zip.archiveBytes()
+        } catch {
+            throw ReferenceError(ReferenceError.Code.saveFailed, "cannot assemble an archive for the config: \(error)")
+        }
+        let file = KerasFile.read(bytes: ByteView(copying: archive), name: "built.keras", limits: limits)
+        if let fatal = file.findings.first(where: { $0.severity == .error }) {
+            throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
+        }
+        guard let modelConfig = file.config else { throw ReferenceError(ReferenceError.Code.notAModel, "the config is not a model", at: "config.json") }
+        let root = try LayerRegistry.make(modelConfig.root, options: options)
+        try DryRun.buildUnbuiltLayers(root)
+        return KerasModel(file: file, root: root, options: options)
+    }
+
+    /// The `.keras` archive `save(to:)` writes, in memory: `metadata.json` (with `date`; nil means now),
+    /// `config.json`, `model.weights.h5` and the assets, in Keras's member order. For round trips that need
+    /// no file: `KerasFile.read(bytes:name:)` reads it back.
+    public func archiveBytes(date: Date? = nil) throws(ReferenceError) -> [UInt8] {
+        var zip = ZipWriter()
+        zip.addFile(name: "metadata.json", contents: ByteView(copying: metadataJSON(date: date ?? Date())))
+        zip.addFile(name: "config.json", contents: ByteView(copying: try configJSON()))
+        zip.addFile(name: "model.weights.h5", contents: ByteView(copying: try weightsBytes(destination: .fileObject)), modified: .now())
+        for (name, bytes) in try assets() { zip.addFile(name: name, contents: bytes, modified: .now(), externalAttributes: 0o100644 << 16) }
+        do throws(ZipWriteError) { return try zip.archiveBytes() } catch {
+            throw ReferenceError(ReferenceError.Code.saveFailed, error.description, at: file.path)
+        }
+    }
+
+    /// Every object that holds variables, in the order and with the paths Keras saves them
+    /// (`layers/dense/vars`), each with its layer.
+    public var saveableObjects: [(path: String, layer: any Layer)] {
+        SaveableTraversal.visit(root).map { ($0.path, $0.layer) }
+    }
+}
