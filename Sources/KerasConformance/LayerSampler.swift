@@ -77,7 +77,7 @@ struct LayerSampler: Sendable {
             var config: [(String, JSONValue)] = []
             if choices.bool(0.3) { config.append(("max_value", .double(Double(choices.int(in: 1...12)) / 2))) }
             if choices.bool(0.3) { config.append(("negative_slope", .double(Double(choices.int(in: 1...5)) / 10))) }
-            if choices.bool(0.2) { config.append(("threshold", .double(Double(choices.int(in: -4...4)) / 8))) }
+            if choices.bool(0.2) { config.append(("threshold", .double(Double(choices.int(in: 0...4)) / 8))) }
             return LayerDraft(className, config, output: shape)
         case "LeakyReLU":
             return LayerDraft(className, [("negative_slope", .double(Double(choices.int(in: 1...9)) / 10))], output: shape)

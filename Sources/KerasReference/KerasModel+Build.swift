@@ -23,6 +23,7 @@ extension KerasModel {
             throw ReferenceError(ReferenceError.Code.saveFailed, "cannot assemble an archive for the config: \(error)")
         }
         let file = KerasFile.read(bytes: ByteView(copying: archive), name: "built.keras", limits: limits)
+        try SafeMode.refuseLambdas(in: file, options: options)
         if let fatal = file.findings.first(where: { $0.severity == .error }) {
             throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
         }
@@ -50,5 +51,17 @@ extension KerasModel {
     /// (`layers/dense/vars`), each with its layer.
     public var saveableObjects: [(path: String, layer: any Layer)] {
         SaveableTraversal.visit(root).map { ($0.path, $0.layer) }
+    }
+}
+
+extension SafeMode {
+    /// With safe mode on, refuses a file whose config holds a lambda anywhere, before any other check of
+    /// the config: a lambda is reported as such (with its JSON pointer) even where the config is also
+    /// malformed around it, as a safety gate must.
+    static func refuseLambdas(in file: KerasFile, options: LoadOptions) throws(ReferenceError) {
+        guard options.safeMode, let config = file.configJSON, let pointer = firstLambda(in: config, pointer: "") else { return }
+        throw ReferenceError(ReferenceError.Code.unsafeLambda,
+                             "Requested the deserialization of a Python lambda; it is refused in safe mode (pass safeMode: false to load it; kconform never runs it)",
+                             at: pointer)
     }
 }

@@ -98,34 +98,4 @@ struct CheckCommand: ParsableCommand {
         object["load"] = .bool(load)
         return .object(object)
     }
-
-    /// Progress on standard error: a self-overwriting line on a terminal, otherwise a line every tenth of
-    /// the files when there are more than ``CheckCommand/progressFileCount``; nothing for short runs.
-    struct Progress {
-        let total: Int
-        let terminal: Bool
-        let enabled: Bool
-        private let step: Int
-
-        init(total: Int) {
-            self.total = total
-            terminal = isatty(STDERR_FILENO) == 1
-            enabled = total > 1 && (terminal || total > CheckCommand.progressFileCount)
-            step = max(1, total / 10)
-        }
-
-        func starting(_ index: Int, _ path: String) {
-            guard enabled else { return }
-            if terminal {
-                FileHandleOutput.standardError("\r\u{1B}[K[\(index + 1)/\(total)] \(path)")
-            } else if index % step == 0 {
-                FileHandleOutput.standardError("kconform: checking \(index + 1) of \(total): \(path)\n")
-            }
-        }
-
-        func finish() {
-            guard enabled else { return }
-            FileHandleOutput.standardError(terminal ? "\r\u{1B}[K" : "kconform: checked \(total) files\n")
-        }
-    }
 }

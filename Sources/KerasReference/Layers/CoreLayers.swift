@@ -65,6 +65,23 @@ final class IdentityAtInference: BaseLayer, @unchecked Sendable {
 
 /// `ReLU` with `max_value`, `negative_slope` and `threshold`.
 final class ReLULayer: BaseLayer, @unchecked Sendable {
+    /// Keras refuses a negative `max_value`, and a missing or negative `negative_slope` or `threshold`
+    /// (RELU:44-58), so a file holding one does not load.
+    required init(envelope: ObjectEnvelope) throws(ReferenceError) {
+        try super.init(envelope: envelope)
+        for (key, allowsNull) in [("max_value", true), ("negative_slope", false), ("threshold", false)] {
+            let value = config[key]
+            if value == nil || value == .null {
+                if allowsNull || value == nil { continue }
+                throw ReferenceError(ReferenceError.Code.invalidConfig, "\(key) of a ReLU layer cannot be None or a negative value. Received: \(key)=None", at: envelope.pointer + "/config/" + key)
+            }
+            let number = try config.float(key, default: 0)
+            if number < 0 {
+                throw ReferenceError(ReferenceError.Code.invalidConfig, "\(key) of a ReLU layer cannot be \(allowsNull ? "a" : "None or a") negative value. Received: \(key)=\(number)", at: envelope.pointer + "/config/" + key)
+            }
+        }
+    }
+
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let maxValue = config["max_value"].flatMap { $0.doubleValue ?? $0.intValue.map(Double.init) }.map(Float.init)
         let slope = try config.float("negative_slope", default: 0)
