@@ -24,16 +24,23 @@ public enum NameStabilityProperty {
         } catch {
             throw PropertyViolation(name, "\(error.code.ruleID) \(error.code.name): \(error.reason) at \(error.location)")
         }
-        let before = signature(model), after = signature(reloaded)
-        if before != after {
-            let index = before.firstMismatch(with: after) ?? 0
+        try compare(signature(model), signature(reloaded))
+        try compare(archive: first, with: second)
+    }
+
+    /// Fails unless two models' saveable objects agree line for line.
+    static func compare(_ before: [String], _ after: [String]) throws(PropertyViolation) {
+        if let index = before.firstMismatch(with: after) {
             let was = index < before.count ? before[index] : "nothing", now = index < after.count ? after[index] : "nothing"
             throw PropertyViolation(name, "saveable object \(index) was \(was), after a load it is \(now)")
         }
+    }
+
+    /// Fails unless two archives hold the same `metadata.json`, `config.json` and `model.weights.h5` bytes.
+    static func compare(archive first: [UInt8], with second: [UInt8]) throws(PropertyViolation) {
         for member in ["metadata.json", "config.json", "model.weights.h5"] {
             let a = try Self.member(member, of: first), b = try Self.member(member, of: second)
-            if a != b {
-                let offset = a.firstMismatch(with: b) ?? 0
+            if let offset = a.firstMismatch(with: b) {
                 throw PropertyViolation(name, "\(member) differs when a loaded model is saved again: \(a.count) and \(b.count) bytes, first difference at byte \(offset)")
             }
         }
