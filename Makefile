@@ -4,7 +4,7 @@ RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
 ASSETS_VENV ?= .venv-corpus-assets
 
-.PHONY: deps build release demo test test-swift test-python corpus zoo zoo-apps attacks security bench clean
+.PHONY: deps build release demo test test-swift test-python conform corpus zoo zoo-apps attacks security bench bench-conformance clean
 
 deps:
 	@scripts/install-deps.sh
@@ -15,9 +15,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product kconform
 
-## Runs kconform check and inspect over the shipped corpus and checks that every verdict is the expected one.
+## Runs kconform check and inspect over the shipped corpus and checks that every verdict is the expected one,
+## then the golden corpus and the conformance properties over 100 generated models.
 demo: release
 	@scripts/demo.sh $(RELEASE_BIN)
+
+## The golden corpus and the conformance properties over CONFORM_MODELS generated models (Reports/conformance.md).
+CONFORM_MODELS ?= 1000
+CONFORM_SEED ?= 1
+conform: release
+	$(RELEASE_BIN) conform --corpus Corpus/golden --generated $(CONFORM_MODELS) --seed $(CONFORM_SEED) --report Reports
 
 ## Runs every test: the Swift suites (debug build), then the Python tier against real Keras.
 test: test-swift test-python
@@ -69,6 +76,10 @@ security: release
 ## Check-versus-h5py-versus-Keras benchmark (see Benchmarks/README.md).
 bench: release
 	Benchmarks/run-check-benchmark.sh
+
+## Generated-model round trips per second, kconform against Keras (Reports/benchmark-conformance.md).
+bench-conformance: release
+	Benchmarks/run-conformance-benchmark.sh
 
 clean:
 	rm -rf .build

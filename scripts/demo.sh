@@ -49,5 +49,11 @@ if [ -f "$legacy" ]; then
   "$kconform" inspect "$legacy" | head -n 30
 fi
 echo
+report_dir="$(mktemp -d)"
+echo "== kconform conform --corpus Corpus/golden --generated 100 --seed 1 --report $report_dir"
+if ! "$kconform" conform --corpus Corpus/golden --generated 100 --seed 1 --report "$report_dir"; then
+  echo "  WRONG conformance run ($report_dir/conformance.md)"; status=1
+fi
+echo
 if [ "$status" -eq 0 ]; then echo "demo: every verdict as expected"; else echo "demo: some verdicts differ (see above)"; fi
 exit "$status"
