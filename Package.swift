@@ -41,7 +41,7 @@ let package = Package(
         // Generators of random valid models, configs, weights and inputs, mutators, properties, the conformance runner.
         .target(name: "KerasConformance", dependencies: ["KerasReference", "KerasFormat", "KerasZip", "KerasHDF5", "KerasJSON", "KerasNpy", "KerasBytes", "KerasOracles"]),
         // The per-surface fuzz checks, shared by Fuzz/ harnesses and the FailCases regression tests.
-        .target(name: "KerasFuzzChecks", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasFormat", "KerasReference", "KerasBytes"]),
+        .target(name: "KerasFuzzChecks", dependencies: ["KerasZip", "KerasHDF5", "KerasJSON", "KerasFormat", "KerasReference", "KerasConformance", "KerasBytes"]),
         // Readers through libzip/libhdf5, for differential tests only.
         .target(name: "KerasOracles", dependencies: ["CZip", "CHDF5", "KerasBytes", "KerasHDF5"]),
         .executableTarget(

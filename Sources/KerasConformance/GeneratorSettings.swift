@@ -27,6 +27,9 @@ public struct GeneratorSettings: Sendable {
     public var lowPrecisionProbability = 0.2
     /// Probability that a model has an integer input feeding an Embedding (default 0.1).
     public var embeddingProbability = 0.1
+    /// The share of models with a `compile_config` (optimizer, learning rate or schedule, loss, metrics).
+    /// Default 0.3.
+    public var compileProbability = 0.3
     /// Attempts to draw a layer that fits a shape before the step is skipped (default 12).
     public var attemptsPerLayer = 12
     /// Layer classes never drawn (for example while a class is a known divergence).

@@ -27,7 +27,7 @@ public struct ModelGenerator: Sendable {
         state.policy = policy
         let functional = choices.bool(settings.functionalProbability)
         var inputs: [GeneratedModel.InputSpec] = []
-        let config: JSONValue
+        var config: JSONValue
         if functional {
             let count = choices.int(in: 1...max(1, settings.maxInputs))
             for _ in 0..<count { inputs.append(state.drawInput(&choices, allowIntegers: true)) }
@@ -43,6 +43,7 @@ public struct ModelGenerator: Sendable {
             state = graph.state
             config = root
         }
+        if choices.bool(settings.compileProbability) { config = config.setting("compile_config", CompileSampler().draw(&choices)) }
         return GeneratedModel(config: config, inputs: inputs, kind: functional ? .functional : .sequential, layerClasses: state.classes,
                               policy: policy, weightSeed: choices.seed(), inputSeed: choices.seed())
     }

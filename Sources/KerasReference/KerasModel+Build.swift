@@ -60,8 +60,13 @@ extension SafeMode {
     /// malformed around it, as a safety gate must.
     static func refuseLambdas(in file: KerasFile, options: LoadOptions) throws(ReferenceError) {
         guard options.safeMode, let config = file.configJSON, let pointer = firstLambda(in: config, pointer: "") else { return }
-        throw ReferenceError(ReferenceError.Code.unsafeLambda,
-                             "Requested the deserialization of a Python lambda; it is refused in safe mode (pass safeMode: false to load it; kconform never runs it)",
-                             at: pointer)
+        throw refusal(at: pointer)
+    }
+
+    /// Keras's safe-mode error (SER:679-688) for the lambda at `pointer`.
+    static func refusal(at pointer: String) -> ReferenceError {
+        ReferenceError(ReferenceError.Code.unsafeLambda,
+                       "Requested the deserialization of a Python lambda; it is refused in safe mode (pass safeMode: false to load it; kconform never runs it)",
+                       at: pointer)
     }
 }

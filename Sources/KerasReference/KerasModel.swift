@@ -14,12 +14,18 @@ public final class KerasModel: @unchecked Sendable {
     public let options: LoadOptions
     /// Stored objects kept without being modelled (the optimizer's state when compiling).
     let retainedObjects: [RetainedObject]
+    /// The warnings Keras would have issued while loading, in order: with ``LoadOptions/skipMismatch``,
+    /// the aggregated "A total of N objects could not be loaded…" message of the skipped objects (Keras
+    /// warns once per load, SL:692, 709-710), or for legacy files one "Skipping loading weights for…"
+    /// message per skipped weight (LH5:447-458). ``loadWeights(from:skipMismatch:limits:)`` appends its own.
+    public private(set) var loadWarnings: [String]
 
-    init(file: KerasFile, root: any Layer, options: LoadOptions, retainedObjects: [RetainedObject] = []) {
+    init(file: KerasFile, root: any Layer, options: LoadOptions, retainedObjects: [RetainedObject] = [], loadWarnings: [String] = []) {
         self.file = file
         self.root = root
         self.options = options
         self.retainedObjects = retainedObjects
+        self.loadWarnings = loadWarnings
     }
 
     /// The input shapes, batch dimension included (unknown batch is nil).
@@ -32,7 +38,8 @@ public final class KerasModel: @unchecked Sendable {
 }
 
 /// Loads a `.keras` archive, a model folder, or (when it holds a Keras 3 config) any file kconform reads,
-/// like `keras.saving.load_model`: config first, then weights, with aggregated load errors.
+/// like `keras.saving.load_model`: config first, then weights, with aggregated load errors (or, with
+/// ``LoadOptions/skipMismatch``, warnings in ``KerasModel/loadWarnings``).
 public func loadModel(from path: String, options: LoadOptions = LoadOptions(), limits: ReadLimits = ReadLimits()) throws(ReferenceError) -> KerasModel {
     let file: KerasFile
     do { file = try KerasFile.open(path, limits: limits) } catch {
@@ -50,20 +57,29 @@ public func loadModel(_ file: KerasFile, options: LoadOptions = LoadOptions()) t
     guard let config = file.config else { throw ReferenceError(ReferenceError.Code.notAModel, "the file holds no model config", at: file.path) }
     let root = try LayerRegistry.make(config.root, options: options)
     try DryRun.buildUnbuiltLayers(root)
+    var warnings: [String] = []
     if let weights = file.weights {
-        switch weights.layout {
-        case .keras3:
-            var loader = WeightsLoader(tree: weights)
-            loader.load(root)
-            if let error = loader.aggregateError { throw error }
-        case .legacy:
-            guard let model = root as? any ModelLayer else {
-                throw ReferenceError(ReferenceError.Code.notAModel, "a legacy file whose config is not a model", at: file.path)
-            }
-            try LegacyWeightsLoader.load(model, tree: weights)
-        }
+        warnings = try assignWeights(weights, to: root, skipMismatch: options.skipMismatch, path: file.path)
     }
-    return KerasModel(file: file, root: root, options: options, retainedObjects: try retainedOptimizerState(file, options: options))
+    return KerasModel(file: file, root: root, options: options, retainedObjects: try retainedOptimizerState(file, options: options),
+                      loadWarnings: warnings)
+}
+
+/// Assigns stored weights to `root` by their layout; returns the warnings of skipped objects.
+func assignWeights(_ weights: WeightsTree, to root: any Layer, skipMismatch: Bool, path: String) throws(ReferenceError) -> [String] {
+    switch weights.layout {
+    case .keras3:
+        var loader = WeightsLoader(tree: weights)
+        loader.load(root)
+        return try loader.finish(skipMismatch: skipMismatch)
+    case .legacy:
+        guard let model = root as? any ModelLayer else {
+            throw ReferenceError(ReferenceError.Code.notAModel, "a legacy file whose config is not a model", at: path)
+        }
+        if skipMismatch { return try LegacyWeightsLoader.loadSkippingMismatches(model, tree: weights) }
+        try LegacyWeightsLoader.load(model, tree: weights)
+        return []
+    }
 }
 
 /// With `compile`, the optimizer's stored objects (`optimizer`, `optimizer/...`), kept for re-saving.
@@ -86,8 +102,11 @@ func retainedOptimizerState(_ file: KerasFile, options: LoadOptions) throws(Refe
 
 extension KerasModel {
     /// Assigns the weights stored at `path` (`.weights.h5`, sharded `.weights.json`, `.keras`, legacy `.h5`)
-    /// to this model, like `model.load_weights` (API:266-365).
-    public func loadWeights(from path: String, limits: ReadLimits = ReadLimits()) throws(ReferenceError) {
+    /// to this model, like `model.load_weights(path, skip_mismatch=skipMismatch)` (API:266-365, SL:636-695).
+    /// Mismatching objects fail the load with Keras's aggregated error, or with `skipMismatch` are skipped
+    /// (keeping their values) and Keras's warning is returned and appended to ``loadWarnings``.
+    @discardableResult
+    public func loadWeights(from path: String, skipMismatch: Bool = false, limits: ReadLimits = ReadLimits()) throws(ReferenceError) -> [String] {
         let weightsFile: KerasFile
         do { weightsFile = try KerasFile.open(path, limits: limits) } catch {
             throw ReferenceError(ReferenceError.Code.notAModel, error.reason, at: path)
@@ -96,15 +115,9 @@ extension KerasModel {
             throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
         }
         guard let weights = weightsFile.weights else { throw ReferenceError(ReferenceError.Code.notAModel, "the file holds no weights", at: path) }
-        switch weights.layout {
-        case .keras3:
-            var loader = WeightsLoader(tree: weights)
-            loader.load(root)
-            if let error = loader.aggregateError { throw error }
-        case .legacy:
-            guard let model = root as? any ModelLayer else { throw ReferenceError(ReferenceError.Code.notAModel, "not a model", at: path) }
-            try LegacyWeightsLoader.load(model, tree: weights)
-        }
+        let warnings = try assignWeights(weights, to: root, skipMismatch: skipMismatch, path: path)
+        loadWarnings += warnings
+        return warnings
     }
 }
 

@@ -2,7 +2,7 @@ import KerasFormat
 import KerasJSON
 
 /// Built-in layer classes by exported name (`keras.layers.<Name>`), and the construction of any layer
-/// envelope with Keras's rules: models, built-ins, unknown built-ins (opaque), custom objects.
+/// envelope with Keras's rules: custom objects, models, built-ins, unknown built-ins (opaque).
 enum LayerRegistry {
     static let builtins: [String: BaseLayer.Type] = {
         var table: [String: BaseLayer.Type] = [
@@ -44,15 +44,48 @@ enum LayerRegistry {
     /// The model classes and the namespaces they are exported from.
     static let modelClasses: Set<String> = ["Sequential", "Functional", "Model"]
 
-    /// Builds the layer or model described by `envelope`.
+    /// Builds the layer or model described by `envelope`, like `deserialize_keras_object` (SER:433-798):
+    /// safe mode refuses a lambda first; then a custom object found under the envelope's lookup name
+    /// (see ``CustomObjects``) wins over everything, as in `_retrieve_class_or_fn` (SER:814-829):
+    ///
+    ///     # If there is a custom object registered via
+    ///     # `register_keras_serializable()`, that takes precedence.
+    ///     custom_obj = object_registration.get_registered_object(registered_name, custom_objects=custom_objects)
+    ///     if custom_obj is not None:
+    ///         return custom_obj
+    ///
+    /// then Keras built-ins (module `keras` or `keras.*`), else Keras's "Could not locate class" error. The
+    /// object is built with `{**custom_objects, **scope, **global}` as the scope of everything nested in it
+    /// (SER:769-773), so nested layers (also those a wrapper builds) see every custom object.
     static func make(_ envelope: ObjectEnvelope, options: LoadOptions) throws(ReferenceError) -> any Layer {
         if options.safeMode, let pointer = SafeMode.firstLambda(in: envelope.object.asValue, pointer: envelope.pointer) {
-            throw ReferenceError(ReferenceError.Code.unsafeLambda,
-                                 "Requested the deserialization of a Python lambda; it is refused in safe mode (pass safeMode: false to load it; kconform never runs it)",
-                                 at: pointer)
+            throw SafeMode.refusal(at: pointer)
         }
-        let module = envelope.module ?? "keras.layers"
+        let custom = lookupName(envelope).flatMap { options.customObjects.registeredObject($0) }
+        return try options.customObjects.mergedWithScopeAndGlobal().withScope { () throws(ReferenceError) -> any Layer in
+            if let custom { return try custom(envelope) }
+            return try makeBuiltin(envelope, options: options)
+        }
+    }
+
+    /// The name custom objects are looked up under: `config.get("registered_name", class_name)` (SER:719),
+    /// nil when `registered_name` is null (built-ins) or not a string.
+    static func lookupName(_ envelope: ObjectEnvelope) -> String? {
+        guard let registered = envelope.object["registered_name"] else { return envelope.className }
+        return registered.stringValue
+    }
+
+    /// A Keras built-in, a `keras.ops` operation, or an opaque Keras class kconform has no math for.
+    private static func makeBuiltin(_ envelope: ObjectEnvelope, options: LoadOptions) throws(ReferenceError) -> any Layer {
+        // A legacy entry (no `module` key, FUN:553-586, SEQ:376-382) names Keras built-ins by class name.
+        let isLegacy = envelope.object["module"] == nil
+        let module = isLegacy ? "keras.layers" : (envelope.module ?? "")
         let isKeras = module == "keras" || module.hasPrefix("keras.")
+        if isLegacy, envelope.className.contains(">") {
+            throw ReferenceError(ReferenceError.Code.unknownClass,
+                                 "Unknown layer: '\(envelope.className)'. Please ensure you are using a `keras.utils.custom_object_scope` and that this object is included in the scope. See https://www.tensorflow.org/guide/keras/save_and_serialize#registering_the_custom_object for details.",
+                                 at: envelope.pointer)
+        }
         if isKeras, modelClasses.contains(envelope.className) {
             if envelope.className == "Sequential" { return try SequentialModel(envelope: envelope, options: options) }
             return try FunctionalModel(envelope: envelope, options: options)
@@ -63,13 +96,33 @@ enum LayerRegistry {
         if isKeras, envelope.className == "EinsumDense", envelope.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy" {
             return try OpaqueLayer(envelope: envelope)
         }
-        if isKeras, let type = builtins[envelope.className] { return try type.init(envelope: envelope) }
-        if isKeras, envelope.registeredName == nil || envelope.registeredName == envelope.className {
-            return try OpaqueLayer(envelope: envelope)
+        let usesRegisteredName = envelope.registeredName.map { $0 != envelope.className } ?? false
+        if isKeras, let type = builtins[envelope.className] {
+            // `_assert_no_registered_name_for_builtin` (SER:801-812).
+            if usesRegisteredName, let registered = envelope.registeredName {
+                throw ReferenceError(ReferenceError.Code.unknownClass,
+                                     "`registered_name=\(PythonRepr.string(registered))` was provided in the config, but '\(module).\(envelope.className)' resolved to a Keras built-in and does not use registered names. Remove the `registered_name` field from the config. Full object config: \(PythonRepr.of(envelope.object.asValue))",
+                                     at: envelope.pointer)
+            }
+            return try type.init(envelope: envelope)
         }
-        throw ReferenceError(ReferenceError.Code.unknownClass,
-                             "Could not locate class '\(envelope.registeredName ?? envelope.className)'. Make sure custom classes are decorated with `@keras.saving.register_keras_serializable()`",
-                             at: envelope.pointer)
+        if isKeras, !usesRegisteredName { return try OpaqueLayer(envelope: envelope) }
+        throw couldNotLocate(envelope)
+    }
+
+    /// `_retrieve_class_or_fn`'s last resort (SER:899-905), naming the class by `class_name`:
+    ///
+    ///     raise TypeError(
+    ///         f"Could not locate {obj_type} '{name}'. Make sure custom classes and "
+    ///         "functions are decorated with "
+    ///         "`@keras.saving.register_keras_serializable()`. If they are already "
+    ///         "decorated, make sure they are all imported so that the decorator is "
+    ///         f"run before trying to load them. Full object config: {full_config}"
+    ///     )
+    static func couldNotLocate(_ envelope: ObjectEnvelope) -> ReferenceError {
+        ReferenceError(ReferenceError.Code.unknownClass,
+                       "Could not locate class '\(envelope.className)'. Make sure custom classes and functions are decorated with `@keras.saving.register_keras_serializable()`. If they are already decorated, make sure they are all imported so that the decorator is run before trying to load them. Full object config: \(PythonRepr.of(envelope.object.asValue))",
+                       at: envelope.pointer)
     }
 }
 

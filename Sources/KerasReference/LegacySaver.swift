@@ -121,11 +121,8 @@ enum LegacySaver {
 }
 
 extension KerasModel {
-    /// Saves a legacy `.h5` full model, atomically (see ``LegacySaver``).
+    /// Saves a legacy `.h5` full model (see ``LegacySaver``), atomically (see ``AtomicWrite``).
     public func saveLegacyH5(to path: String) throws(ReferenceError) {
-        let bytes = try LegacySaver.bytes(of: self)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw ReferenceError(ReferenceError.Code.saveFailed, error.localizedDescription, at: path)
-        }
+        try AtomicWrite.file(try LegacySaver.bytes(of: self), to: path)
     }
 }

@@ -17,9 +17,18 @@ extension KerasModel {
     /// The Keras version written to `metadata.json`: the one kconform conforms to.
     public static let kerasVersion = "3.15.1"
 
-    /// Saves the model like `model.save(path)`: a `.keras` archive, written atomically (a failure never
-    /// leaves a partial file at `path`). Refuses to replace an existing file unless `overwrite`.
-    public func save(to path: String, overwrite: Bool = true) throws(ReferenceError) {
+    /// Saves the model like `model.save(path, zipped=zipped)` (API:19-124, SL:75-145). Zipped (the default),
+    /// `path` must end in `.keras` and gets the archive; with `zipped: false`, `path` must not end in
+    /// `.keras` and becomes an unzipped model folder as `saving_lib.save_model(model, path, zipped=False)`
+    /// writes it (SL:161-192): `metadata.json`, `config.json`, `model.weights.h5` (written as
+    /// `h5py.File(path, "w")` writes it) and an `assets/` folder, created even when empty as Keras does for
+    /// an absolute path (FORMAT.md 6).
+    ///
+    /// Unlike Keras, both are written atomically (see ``AtomicWrite``): a failure never leaves a partial file
+    /// or folder at `path`, and an existing target is left as it was. An existing target is replaced only
+    /// with `overwrite`; an existing folder only if it holds nothing but a model's members.
+    public func save(to path: String, overwrite: Bool = true, zipped: Bool = true) throws(ReferenceError) {
+        guard zipped else { return try saveFolder(to: path, overwrite: overwrite) }
         guard path.hasSuffix(".keras") else {
             throw ReferenceError(ReferenceError.Code.saveFailed, "Invalid filepath extension for saving. Please add the `.keras` extension.", at: path)
         }
@@ -36,27 +45,77 @@ extension KerasModel {
         }
     }
 
-    /// Saves only the weights, like `model.save_weights(path)`; `path` must end in `.weights.h5`.
+    /// The unzipped model folder (`_save_model_to_dir`, SL:161-192), built in a temporary sibling.
+    private func saveFolder(to path: String, overwrite: Bool) throws(ReferenceError) {
+        var trimmed = path
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard !trimmed.hasSuffix(".keras") else {
+            throw ReferenceError(ReferenceError.Code.saveFailed,
+                                 "When using `zipped=False`, the `filepath` argument should not end in `.keras`. Received: filepath=\(path)", at: path)
+        }
+        try AtomicWrite.directory(at: trimmed, overwrite: overwrite) { (folder: String) throws(ReferenceError) in
+            try AtomicWrite.plainFile(metadataJSON(), to: folder + "/metadata.json")
+            try AtomicWrite.plainFile(try configJSON(), to: folder + "/config.json")
+            try AtomicWrite.plainFile(try weightsBytes(destination: .path), to: folder + "/model.weights.h5")
+            try makeDirectory(folder + "/assets")
+            for (name, bytes) in try assets() {
+                let components = name.split(separator: "/").map(String.init)
+                var directory = folder
+                for component in components.dropLast() {
+                    directory += "/" + component
+                    try makeDirectory(directory)
+                }
+                try AtomicWrite.plainFile(Array(bytes.bytes), to: folder + "/" + name)
+            }
+        }
+    }
+
+    private func makeDirectory(_ path: String) throws(ReferenceError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o755]) } catch {
+            throw ReferenceError(ReferenceError.Code.saveFailed, "creating \(path): \(error.localizedDescription)", at: path)
+        }
+    }
+
+    /// Saves only the weights, like `model.save_weights(path)`; `path` must end in `.weights.h5`. Written
+    /// atomically (see ``AtomicWrite``).
     public func saveWeights(to path: String) throws(ReferenceError) {
         guard path.hasSuffix(".weights.h5") else {
             throw ReferenceError(ReferenceError.Code.saveFailed, "The filename must end in `.weights.h5`.", at: path)
         }
-        let bytes = try weightsBytes(destination: .path)
-        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw ReferenceError(ReferenceError.Code.saveFailed, error.localizedDescription, at: path)
-        }
+        try AtomicWrite.file(try weightsBytes(destination: .path), to: path)
     }
 
-    /// The `assets/` members of the archive the model came from, in stored order (FORMAT.md 6).
+    /// The `assets/` files of the archive or folder the model came from, in stored order (FORMAT.md 6). A
+    /// name that would leave `assets/` (`..`, `.`, empty components) is refused, as Keras's
+    /// `DiskIOStore._full_path` refuses it ("Invalid asset path", SL:1136-1155).
     func assets() throws(ReferenceError) -> [(String, ByteView)] {
-        guard let archive = file.archive else { return [] }
         var result: [(String, ByteView)] = []
-        for entry in archive.entries where entry.name.hasPrefix("assets/") && archive.entry(named: entry.name) == entry {
-            do throws(ZipError) { result.append((entry.name, try archive.contents(of: entry))) } catch {
-                throw ReferenceError(ReferenceError.Code.loadFailed, "\(error.code.ruleID): \(error.reason)", at: entry.name)
+        if let archive = file.archive {
+            for entry in archive.entries where entry.name.hasPrefix("assets/") && archive.entry(named: entry.name) == entry {
+                try checkAssetName(entry.name)
+                do throws(ZipError) { result.append((entry.name, try archive.contents(of: entry))) } catch {
+                    throw ReferenceError(ReferenceError.Code.loadFailed, "\(error.code.ruleID): \(error.reason)", at: entry.name)
+                }
+            }
+        } else if file.kind == .modelFolder {
+            for member in file.members where member.name.hasPrefix("assets/") {
+                try checkAssetName(member.name)
+                let location = file.path + "/" + member.name
+                do { result.append((member.name, try ByteView(mappingFileAt: location))) } catch {
+                    throw ReferenceError(ReferenceError.Code.loadFailed, "reading \(location): \(error)", at: member.name)
+                }
             }
         }
         return result
+    }
+
+    private func checkAssetName(_ name: String) throws(ReferenceError) {
+        let components = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard components.count > 1, !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw ReferenceError(ReferenceError.Code.saveFailed, "Invalid asset path: '\(name)' escapes the asset directory.", at: name)
+        }
     }
 
     /// `config.json`: the config as loaded, written as `json.dumps` writes it.

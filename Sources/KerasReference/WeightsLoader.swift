@@ -5,11 +5,13 @@ import KerasHDF5
 ///
 /// Paths: a model's `layers` container first, each layer named `snake_case(ClassName)` with a counter per
 /// container (`dense`, `dense_1`); then child attributes (`cell`). Failures are collected per object and
-/// reported together, like Keras's "A total of N objects could not be loaded".
+/// reported together, like Keras's "A total of N objects could not be loaded". An object fails at its first
+/// mismatching variable, as `load_own_variables` does (LAY:1448-1494): a count mismatch assigns nothing,
+/// a shape mismatch keeps the variables assigned before it.
 struct WeightsLoader {
     let tree: WeightsTree
     private let objects: [String: WeightObject]
-    private(set) var failures: [(path: String, error: ReferenceError)] = []
+    private(set) var failures: [(path: String, object: String, error: ReferenceError)] = []
 
     init(tree: WeightsTree) {
         self.tree = tree
@@ -19,7 +21,7 @@ struct WeightsLoader {
     /// Assigns every object of `root`'s traversal, collecting failures.
     mutating func load(_ root: any Layer) {
         for (layer, path) in SaveableTraversal.visit(root) {
-            do throws(ReferenceError) { try assign(layer, path: path) } catch { failures.append((path, error)) }
+            do throws(ReferenceError) { try assign(layer, path: path) } catch { failures.append((path, Self.repr(layer), error)) }
         }
     }
 
@@ -52,13 +54,41 @@ struct WeightsLoader {
         }
     }
 
-    /// The aggregated error of every failure, in Keras's wording (SL:698-712); nil when all loaded.
-    var aggregateError: ReferenceError? {
+    /// The aggregated message of every failure, in Keras's wording (`_raise_loading_failure`, SL:698-712);
+    /// nil when all loaded:
+    ///
+    ///     msg = (
+    ///         f"A total of {len(error_msgs)} objects could not "
+    ///         "be loaded. Example error message for "
+    ///         f"object {ex_saveable}:\n\n"
+    ///         f"{ex_error}\n\n"
+    ///         "List of objects that could not be loaded:\n"
+    ///         f"{[x[0] for x in error_msgs.values()]}"
+    ///     )
+    var aggregateMessage: String? {
         guard let first = failures.first else { return nil }
-        let list = failures.map(\.path).map { "'\($0)'" }.joined(separator: ", ")
-        return ReferenceError(ReferenceError.Code.loadFailed,
-                              "A total of \(failures.count) objects could not be loaded. Example error message for object \(first.path):\n\n\(first.error.reason)\n\nList of objects that could not be loaded:\n[\(list)]",
-                              at: first.path)
+        let list = failures.map(\.object).joined(separator: ", ")
+        return "A total of \(failures.count) objects could not be loaded. Example error message for object \(first.object):\n\n\(first.error.reason)\n\nList of objects that could not be loaded:\n[\(list)]"
+    }
+
+    /// The aggregated error (`raise ValueError(msg)`); nil when all loaded.
+    var aggregateError: ReferenceError? {
+        guard let message = aggregateMessage, let first = failures.first else { return nil }
+        return ReferenceError(ReferenceError.Code.loadFailed, message, at: first.path)
+    }
+
+    /// Ends the load: with `skipMismatch` the aggregated message is returned as Keras's one warning
+    /// (`warnings.warn(msg)` when `warn_only`, SL:709-710), otherwise it is thrown.
+    func finish(skipMismatch: Bool) throws(ReferenceError) -> [String] {
+        guard let message = aggregateMessage else { return [] }
+        if skipMismatch { return [message] }
+        if let error = aggregateError { throw error }
+        return []
+    }
+
+    /// `Layer.__repr__` (LAY:1616-1619): `<Dense name=dense_1, built=True>`.
+    static func repr(_ layer: any Layer) -> String {
+        "<\(layer.className) name=\(layer.name), built=\(layer.isBuilt ? "True" : "False")>"
     }
 }
 

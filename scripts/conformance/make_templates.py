@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write Sources/KerasConformance/KerasTemplates.swift: the serialized form Keras 3.15.1 gives every object
-the conformance generators draw (layers, initializers, regularizers, constraints, dtype policies).
+the conformance generators draw (layers, initializers, regularizers, constraints, dtype policies, and the
+optimizers, learning-rate schedules, losses and metrics of compile configs).
 
 The generators start each object from its template and override only the hyperparameters they sample, so
 every field they do not sample (its name, its order, its default) is what Keras itself writes: nothing in
@@ -104,6 +105,29 @@ INITIALIZERS = ["GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "Lecun
 REGULARIZERS = ["L1", "L2", "L1L2", "OrthogonalRegularizer"]
 CONSTRAINTS = ["MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm"]
 POLICIES = ["float32", "float16", "bfloat16", "mixed_float16", "mixed_bfloat16"]
+OPTIMIZERS = ["SGD", "Adam", "AdamW", "Nadam", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Ftrl", "Lion"]
+S = keras.optimizers.schedules
+SCHEDULES = {
+    "ExponentialDecay": lambda: S.ExponentialDecay(0.01, 10, 0.9),
+    "InverseTimeDecay": lambda: S.InverseTimeDecay(0.01, 10, 0.5),
+    "PolynomialDecay": lambda: S.PolynomialDecay(0.01, 10),
+    "PiecewiseConstantDecay": lambda: S.PiecewiseConstantDecay([10], [0.01, 0.001]),
+    "CosineDecay": lambda: S.CosineDecay(0.01, 10),
+    "CosineDecayRestarts": lambda: S.CosineDecayRestarts(0.01, 10),
+}
+# Losses and metrics that take any float predictions of any shape (the generated models' outputs).
+LOSSES = ["MeanSquaredError", "MeanAbsoluteError", "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError",
+          "Huber", "LogCosh", "CosineSimilarity"]
+LOSS_STRINGS = ["mse", "mae", "mape", "msle", "huber", "log_cosh", "cosine_similarity"]
+METRICS = ["MeanSquaredError", "MeanAbsoluteError", "RootMeanSquaredError", "LogCoshError", "CosineSimilarity"]
+METRIC_STRINGS = ["mse", "mae", "mape", "msle", "cosine_similarity"]
+
+
+def compiled():
+    """A model compiled with a string loss and metric: the template of `compile_config`'s fields."""
+    model = sequential()
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    return model.get_compile_config()
 
 
 def sequential():
@@ -131,6 +155,13 @@ def main():
         "policies": {name: serialize(keras.DTypePolicy(name)) for name in POLICIES},
         "inputs": {"InputLayer": serialize(L.InputLayer(shape=(1,)))},
         "models": {"Sequential": serialize(sequential()), "Functional": serialize(functional())},
+        "optimizers": {name: serialize(getattr(keras.optimizers, name)()) for name in OPTIMIZERS},
+        "schedules": {name: serialize(make()) for name, make in SCHEDULES.items()},
+        "losses": {name: serialize(getattr(keras.losses, name)()) for name in LOSSES},
+        "loss_strings": {name: name for name in LOSS_STRINGS},
+        "metrics": {name: serialize(getattr(keras.metrics, name)()) for name in METRICS},
+        "metric_strings": {name: name for name in METRIC_STRINGS},
+        "compile": {"compile_config": compiled()},
         # Layers Keras marks built in their constructor: they never call build, so Keras writes no
         # `build_config` for them.
         "built_at_init": {name: make().built for name, make in LAYERS.items()},
@@ -150,7 +181,9 @@ enum KerasTemplates {{
     static let kerasVersion = "{keras.__version__}"
 
     /// One object per line: `<group> <name> <serialized JSON>`; groups are `layers`, `initializers`,
-    /// `regularizers`, `constraints`, `policies`, `inputs`, `models` and `built_at_init` (a layer's `built` after its
+    /// `regularizers`, `constraints`, `policies`, `inputs`, `models`, `optimizers`, `schedules`, `losses`,
+    /// `loss_strings`, `metrics`, `metric_strings`, `compile` (a `compile_config` with its fields in Keras's
+    /// order) and `built_at_init` (a layer's `built` after its
     /// constructor: `true` means Keras writes no `build_config` for it).
     static let lines = """
 {body}
