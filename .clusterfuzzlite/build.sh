@@ -29,7 +29,7 @@ export SWIFTFLAGS="$SWIFTFLAGS --sanitize=fuzzer"
 
 root="$PWD"
 [ -f "$root/Fuzz/Package.swift" ] || root="$(cd "$(dirname "$0")/.." && pwd)"
-targets="FuzzZip FuzzHDF5 FuzzJSON FuzzConfig FuzzKerasFile"
+targets="FuzzZip FuzzHDF5 FuzzJSON FuzzConfig FuzzKerasFile FuzzStructured"
 mkdir -p "$OUT/lib"
 
 # The runner image has none of the C libraries kconform links: ship them next to the binaries.
@@ -46,7 +46,8 @@ for configuration in debug release; do
   for target in $targets; do
     name="${target}_${configuration}"
     cp "$bin/$target" "$OUT/$name"
-    cp "$root/Fuzz/$target.dict" "$OUT/$name.dict"
+    # FuzzStructured's input is the model generator's choices: it has no dictionary.
+    if [ -f "$root/Fuzz/$target.dict" ]; then cp "$root/Fuzz/$target.dict" "$OUT/$name.dict"; fi
     printf '[libfuzzer]\nmax_len = 65536\nrss_limit_mb = 2048\ntimeout = 25\n' >"$OUT/$name.options"
     rm -f "$OUT/${name}_seed_corpus.zip"
     (cd "$root/Corpus/fuzz/$target" && zip -q -X "$OUT/${name}_seed_corpus.zip" ./*)

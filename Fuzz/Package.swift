@@ -4,7 +4,7 @@
 // build.sh (`--sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address`); README.md says how to run them.
 import PackageDescription
 
-let targets = ["FuzzZip", "FuzzHDF5", "FuzzJSON", "FuzzConfig", "FuzzKerasFile"]
+let targets = ["FuzzZip", "FuzzHDF5", "FuzzJSON", "FuzzConfig", "FuzzKerasFile", "FuzzStructured"]
 
 let package = Package(
     name: "KConformFuzz",

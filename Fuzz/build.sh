@@ -7,18 +7,19 @@
 # executables at once with the fuzzer gives "multiple definition of main".
 #
 # Usage: Fuzz/build.sh [--release] [TARGET...]      (default: debug, every target)
-# Prints the path of each binary. FUZZ_PACKAGE overrides the package directory (default: this folder).
+# Prints the path of each binary. FUZZ_PACKAGE overrides the package directory (default: this folder),
+# FUZZ_SCRATCH the build directory (default: the package's .build; CI builds debug and release side by side).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 package="${FUZZ_PACKAGE:-$here}"
-all_targets=(FuzzZip FuzzHDF5 FuzzJSON FuzzConfig FuzzKerasFile)
+all_targets=(FuzzZip FuzzHDF5 FuzzJSON FuzzConfig FuzzKerasFile FuzzStructured)
 configuration=debug
 targets=()
 for argument in "$@"; do
   case "$argument" in
     --release) configuration=release ;;
     --debug) configuration=debug ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
     -*) echo "build.sh: unknown option $argument" >&2; exit 2 ;;
     *)
       if [[ ! " ${all_targets[*]} " == *" $argument "* ]]; then
@@ -30,6 +31,7 @@ done
 [ "${#targets[@]}" -gt 0 ] || targets=("${all_targets[@]}")
 
 flags=(-c "$configuration" --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
+[ -z "${FUZZ_SCRATCH:-}" ] || flags+=(--scratch-path "$FUZZ_SCRATCH")
 for target in "${targets[@]}"; do
   swift build --package-path "$package" --product "$target" "${flags[@]}" >&2
 done

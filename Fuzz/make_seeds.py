@@ -9,6 +9,7 @@ members, at most MAX_SEED bytes. A seed named `optNN-...` starts with the option
 import io
 import json
 import pathlib
+import random
 import shutil
 import zipfile
 
@@ -116,7 +117,25 @@ def seeds():
         keras_seeds["invalid-" + name] = (INVALID / "hdf5" / name).read_bytes()
 
     return {"FuzzZip": zip_seeds, "FuzzHDF5": hdf5_seeds, "FuzzJSON": json_seeds,
-            "FuzzConfig": config_seeds, "FuzzKerasFile": keras_seeds}
+            "FuzzConfig": config_seeds, "FuzzKerasFile": keras_seeds, "FuzzStructured": structured_seeds()}
+
+
+# FuzzStructured reads its input as the model generator's choices (Choices(bytes:)): a seed is a byte
+# string, not a file. Each is random.Random(k).randbytes(n), named after the model it draws today
+# (the names go stale when the generator changes; the bytes stay valid inputs). All zeros draw the
+# smallest model, one Dense layer.
+STRUCTURED = [
+    (0, 96, "seq-mixed_bfloat16-einsumdense"), (4, 96, "func-bfloat16-embedding"),
+    (7, 384, "func-separableconv1d-add"), (12, 96, "func-mixed_float16-nested-functional"),
+    (14, 256, "seq-gru-groupnorm"), (21, 160, "seq-gru-dense"),
+    (27, 384, "seq-bfloat16-separableconv2d-batchnorm"), (32, 96, "func-bfloat16-attention"),
+]
+
+
+def structured_seeds():
+    seeds = {f"r{k:02d}-{name}": random.Random(k).randbytes(n) for k, n, name in STRUCTURED}
+    seeds["zeros-smallest-dense"] = bytes(16)
+    return seeds
 
 
 def main():

@@ -17,15 +17,16 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ "${#targets[@]}" -gt 0 ] || targets=(FuzzJSON FuzzZip FuzzHDF5 FuzzConfig FuzzKerasFile)
+[ "${#targets[@]}" -gt 0 ] || targets=(FuzzJSON FuzzZip FuzzHDF5 FuzzConfig FuzzKerasFile FuzzStructured)
 mapfile -t binaries < <("$here/build.sh" "$configuration" "${targets[@]}")
 printf '| target | build | executions | per second (wall) | CPU seconds | per CPU-second | edges | load |\n|---|---|---|---|---|---|---|---|\n'
 for binary in "${binaries[@]}"; do
   target="$(basename "$binary")"
   work="$(mktemp -d)"
   TIMEFORMAT='%U %S'
+  dict=(); [ -f "$here/$target.dict" ] && dict=(-dict="$here/$target.dict")
   { time "$binary" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1 \
-      -dict="$here/$target.dict" -artifact_prefix="$work/" "$work" "$root/Corpus/fuzz/$target" >"$work/log" 2>&1 ; } 2>"$work/time" || true
+      "${dict[@]}" -artifact_prefix="$work/" "$work" "$root/Corpus/fuzz/$target" >"$work/log" 2>&1 ; } 2>"$work/time" || true
   read -r user system <"$work/time"
   executions="$(awk '/stat::number_of_executed_units/ {print $2}' "$work/log")"
   rate="$(awk '/stat::average_exec_per_sec/ {print $2}' "$work/log")"

@@ -7,9 +7,10 @@
 #   --no-build    use the binary built last
 # Corpora: Fuzz/corpus-TARGET/ (scratch, ignored by git) FIRST, so new inputs land there, then the
 # committed seeds Corpus/fuzz/TARGET/. Limits: -rss_limit_mb=2048 (also the largest single malloc),
-# -timeout=10 s per input, -max_len=65536. Dictionary: Fuzz/TARGET.dict. Crash, timeout and OOM inputs go
-# to Fuzz/artifacts/TARGET/ (ignored); each is minimised into Fuzz/FailCases/TARGET-<kind>-<hash>, to be
-# renamed after its symptom when it is fixed. FUZZ_PACKAGE overrides the package directory.
+# -timeout=10 s per input, -max_len=65536. Dictionary: Fuzz/TARGET.dict when there is one. Crash, timeout
+# and OOM inputs go to Fuzz/artifacts/TARGET/ (ignored); each is minimised into
+# Fuzz/FailCases/TARGET-<kind>-<hash>, to be renamed after its symptom when it is fixed. FUZZ_PACKAGE
+# overrides the package directory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -17,8 +18,8 @@ export SWIFT_BACKTRACE=enable=no   # a lingering backtracer would hold stdout op
 
 target="${1:-}"
 case "$target" in
-  FuzzZip|FuzzHDF5|FuzzJSON|FuzzConfig|FuzzKerasFile) shift ;;
-  *) echo "usage: Fuzz/run.sh FuzzZip|FuzzHDF5|FuzzJSON|FuzzConfig|FuzzKerasFile [--minutes M] [--jobs J] [--debug] [--no-build]" >&2; exit 2 ;;
+  FuzzZip|FuzzHDF5|FuzzJSON|FuzzConfig|FuzzKerasFile|FuzzStructured) shift ;;
+  *) echo "usage: Fuzz/run.sh FuzzZip|FuzzHDF5|FuzzJSON|FuzzConfig|FuzzKerasFile|FuzzStructured [--minutes M] [--jobs J] [--debug] [--no-build]" >&2; exit 2 ;;
 esac
 minutes=10 jobs=1 configuration=--release build=yes
 while [ $# -gt 0 ]; do
@@ -47,7 +48,8 @@ seconds=$((minutes * 60))
 started="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 stamp="$(date -u +%Y%m%d-%H%M%S)"
 flags=(-max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=65536 -print_final_stats=1
-       -dict="$here/$target.dict" -artifact_prefix="$artifacts/")
+       -artifact_prefix="$artifacts/")
+[ -f "$here/$target.dict" ] && flags+=(-dict="$here/$target.dict")   # FuzzStructured's input is choices: no tokens
 log="$logs/$stamp.log"
 list_artifacts() { ls "$artifacts" | grep -E '^(crash|timeout|oom|leak)-' | sort || true; }
 before="$(list_artifacts)"

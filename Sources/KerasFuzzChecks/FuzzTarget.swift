@@ -15,6 +15,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A whole file through `KerasFile`, `Checker` and both report formats, as `kconform check` and
     /// `kconform inspect` see it.
     case kerasFile = "FuzzKerasFile"
+    /// Bytes as the model generator's choices: a generated model saved in memory must load and predict bit
+    /// for bit as before, and structural mutations of its archive must be refused with a rule or load.
+    case structured = "FuzzStructured"
 
     /// The target of a `Fuzz/FailCases` file, named `<Target>-<symptom>`; nil for any other name.
     public init?(failCaseName name: String) {
@@ -32,6 +35,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .json: JSONFuzzCheck.definedOptions
         case .config: ConfigFuzzCheck.definedOptions
         case .kerasFile: KerasFileFuzzCheck.definedOptions
+        case .structured: StructuredFuzzCheck.definedOptions
         }
     }
 
@@ -44,6 +48,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .json: return try JSONFuzzCheck.run(input)
         case .config: return try ConfigFuzzCheck.run(input)
         case .kerasFile: return try KerasFileFuzzCheck.run(input)
+        case .structured: return try StructuredFuzzCheck.run(input)
         }
     }
 

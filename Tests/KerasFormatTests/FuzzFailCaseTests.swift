@@ -30,7 +30,12 @@ import Testing
             .map { Input(path: folder.appendingPathComponent($0).path) }
     }
 
-    static let failCases = inputs(in: failCaseFolder)
+    /// Findings whose fix has not landed yet: each still stops the process (a Swift trap), which would end
+    /// the whole test run, so the replay below leaves them out and their own test is disabled until the
+    /// fix lands. `scripts/ci-fuzz.sh` replays them through the fuzz binaries all the same (and fails).
+    static let awaitingFix: Set<String> = ["FuzzStructured-negative-batch-dimension-traps-dry-run"]
+
+    static let failCases = inputs(in: failCaseFolder).filter { !awaitingFix.contains($0.name) }
 
     static func failCase(_ name: String) throws -> [UInt8] {
         try Input(path: failCaseFolder.appendingPathComponent(name).path).bytes
@@ -81,6 +86,15 @@ import Testing
         #expect(try FuzzTarget.kerasFile.run([0x00, 0x06, 0x50, 0x4B]) != .invalidOptions)
     }
 
+    /// FuzzStructured reads its input as choices: no input means the smallest model, which must save, load,
+    /// predict the same and survive its mutation; it defines no option bit yet.
+    @Test func structuredInputIsAChoiceSequence() throws {
+        #expect(try FuzzTarget.structured.run([]) == .accepted)
+        #expect(try FuzzTarget.structured.run([0x00, 0x00]) == .accepted)
+        #expect(try FuzzTarget.structured.run([0x00, 0x01, 0x31]) == .invalidOptions)
+        #expect(FuzzTarget(failCaseName: "FuzzStructured-example") == .structured)
+    }
+
     // MARK: One test per finding
 
     /// FuzzHDF5, first campaign: a chunked dataset without elements whose chunk B-tree is corrupt. Its data
@@ -95,6 +109,20 @@ import Testing
         #expect(dataset.declaredByteCount == 0)
         #expect(try file.data(of: dataset).isEmpty)
         #expect(throws: HDF5Error(HDF5Error.Code.chunkInvalid, "")) { try file.storageSize(of: dataset) }
+    }
+
+    /// FuzzStructured, first campaign (4.5 minutes): a generated Functional model (InputLayer, AlphaDropout,
+    /// Subtract) whose `config.json` the mutator changed to `"batch_shape": [-1, 1]`. AlphaDropout has no
+    /// `build_config`, so `loadModel` runs the model once on zeros to build it (`DryRun.buildUnbuiltLayers`,
+    /// KerasReference/KerasModel.swift), and `Tensor(zeros: [-1, 1])` traps ("Can't construct Array with
+    /// count < 0"). `kconform check` reports no error for the negative dimension. The fix belongs in the
+    /// reference core: a negative (or overflowing) input dimension must be a `KC-REF` error. Then the whole
+    /// check holds: the saved model round-trips and every mutation is refused or loads.
+    @Test(.disabled("awaiting the fix in KerasReference: DryRun traps on a negative input dimension"))
+    func negativeBatchDimensionIsRefusedNotATrap() throws {
+        let name = "FuzzStructured-negative-batch-dimension-traps-dry-run"
+        #expect(Self.awaitingFix.contains(name))
+        #expect(try FuzzTarget.structured.run(try Self.failCase(name)) == .accepted)
     }
 
     /// FuzzZip, first campaign (LeakSanitizer): an archive with an empty member, rewritten through
