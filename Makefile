@@ -4,7 +4,7 @@ RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
 ASSETS_VENV ?= .venv-corpus-assets
 
-.PHONY: deps build release demo test test-swift test-python conform corpus zoo zoo-apps attacks security bench bench-conformance clean
+.PHONY: deps build release demo test test-swift test-python conform conform-kit corpus zoo zoo-apps attacks security bench bench-conformance clean
 
 deps:
 	@scripts/install-deps.sh
@@ -25,6 +25,19 @@ CONFORM_MODELS ?= 1000
 CONFORM_SEED ?= 1
 conform: release
 	$(RELEASE_BIN) conform --corpus Corpus/golden --generated $(CONFORM_MODELS) --seed $(CONFORM_SEED) --report Reports
+
+## Issue 4 both ways against real Keras 3.15.1, at larger counts than make test: kconform gen kits load and
+## predict alike in Keras; kits of random models made by Keras (scripts/conformance/gen_keras_models.py) pass
+## kconform conform --kit. Tests/python/README-kit.md.
+GEN_COUNT ?= 500
+KIT_COUNT ?= 200
+KIT_MAX_LAYERS ?= 24
+conform-kit: release
+	python3 -m venv $(PYTHON_VENV)
+	$(PYTHON_VENV)/bin/pip install -q -r Tests/python/requirements.txt
+	KCONFORM=$(RELEASE_BIN) KERAS_BACKEND=jax KCONFORM_GEN_COUNT=$(GEN_COUNT) KCONFORM_GEN_MAX_LAYERS=$(KIT_MAX_LAYERS) \
+	  KCONFORM_KIT_COUNT=$(KIT_COUNT) KCONFORM_KIT_MAX_LAYERS=$(KIT_MAX_LAYERS) \
+	  $(PYTHON_VENV)/bin/python -m pytest -q Tests/python/test_conformance_kit.py Tests/python/test_keras_generated.py
 
 ## Runs every test: the Swift suites (debug build), then the Python tier against real Keras.
 test: test-swift test-python

@@ -1,10 +1,13 @@
 import Foundation
+import KerasBytes
+import KerasFormat
 import KerasReference
 
 /// Runs the conformance properties on generated models, each property a ``CaseResult``.
 ///
 /// Per case: the model is generated (``GeneratedCase``), instantiated with seeded weights and run on
-/// seeded inputs; then property 1 per ``SaveFormat``, property 2, property 3 with one lambda placement,
+/// seeded inputs; then `kconform check` on its archive (no error finding: no false alarm on a model Keras
+/// could have written), property 1 per ``SaveFormat``, property 2, property 3 with one lambda placement,
 /// property 4 against the next case's architecture, and (every ``Settings/robustnessEvery``-th case)
 /// properties 5 and 6 on the saved `.keras` archive and its `.h5` legacy file. A model kconform cannot
 /// run (a layer without forward math) makes its cases `unsupported`, never passes.
@@ -74,6 +77,16 @@ public struct PropertySuite: Sendable {
         for format in settings.formats {
             record(RoundTripProperty.name, format.label) { () throws(PropertyViolation) in
                 try RoundTripProperty(formats: [format], directory: scratch).check(instance, config: model, inputs: inputs, expected: expected, caseName: generated.name)
+            }
+        }
+        record("no-false-alarm", ".keras") { () throws(PropertyViolation) in
+            let archive: [UInt8]
+            do throws(ReferenceError) { archive = try instance.archiveBytes() } catch {
+                throw PropertyViolation("no-false-alarm", "cannot save: \(error.reason)")
+            }
+            let checked = Checker().check(KerasFile.read(bytes: ByteView(copying: archive), name: generated.name + ".keras"))
+            if let alarm = checked.findings.first(where: { $0.severity == .error }) {
+                throw PropertyViolation("no-false-alarm", "kconform check reports \(alarm.ruleID) on a valid generated model: \(alarm.message) at \(alarm.location)")
             }
         }
         record(NameStabilityProperty.name, ".keras") { () throws(PropertyViolation) in try NameStabilityProperty.check(instance, caseName: generated.name) }

@@ -37,6 +37,39 @@ struct ActivationFunction: Sendable {
         return Tensor(shape: tensor.shape, scalars: out)
     }
 
+    /// `jax.nn.glu` over the last axis: the first half times the sigmoid of the second (the last axis halves).
+    static func glu(_ tensor: Tensor) -> Tensor {
+        let width = max(tensor.lastDimension, 1), half = width / 2
+        var out: [Float] = []
+        out.reserveCapacity(tensor.count / 2)
+        for start in stride(from: 0, to: tensor.count, by: width) {
+            for index in 0..<half { out.append(tensor.scalars[start + index] * sigmoid(tensor.scalars[start + half + index])) }
+        }
+        return Tensor(shape: Array(tensor.shape.dropLast()) + [half], scalars: out)
+    }
+
+    /// Sparsemax over the last axis (`keras.src.backend.jax.nn.sparsemax`): the Euclidean projection onto
+    /// the probability simplex, `max(x - tau, 0)`.
+    static func sparsemax(_ tensor: Tensor) -> Tensor {
+        let width = max(tensor.lastDimension, 1)
+        var out = tensor.scalars
+        for start in stride(from: 0, to: out.count, by: width) {
+            let row = Array(tensor.scalars[start..<(start + width)])
+            let sorted = row.sorted(by: >)
+            var cumulative: Float = 0, supportSum: Float = 0, k: Float = 0
+            for (index, value) in sorted.enumerated() {
+                cumulative += value
+                if value - (cumulative - 1) / Float(index + 1) > 0 {
+                    k += 1
+                    supportSum += cumulative
+                }
+            }
+            let tau = (supportSum - 1) / k
+            for index in 0..<width { out[start + index] = max(row[index] - tau, 0) }
+        }
+        return Tensor(shape: tensor.shape, scalars: out)
+    }
+
     static let seluAlpha: Float = 1.6732632423543772
     static let seluScale: Float = 1.0507009873554805
 
@@ -69,6 +102,14 @@ struct ActivationFunction: Sendable {
             elementwise("log_sigmoid") { -softplus(-$0) },
             elementwise("hard_tanh") { min(max($0, -1), 1) },
             elementwise("tanh_shrink") { $0 - tanh($0) },
+            elementwise("celu") { $0 > 0 ? $0 : expm1($0) },
+            elementwise("hard_shrink") { abs($0) > 0.5 ? $0 : 0 },
+            elementwise("soft_shrink") { $0 > 0.5 ? $0 - 0.5 : $0 < -0.5 ? $0 + 0.5 : 0 },
+            elementwise("sparse_plus") { $0 <= -1 ? 0 : $0 >= 1 ? $0 : ($0 + 1) * ($0 + 1) / 4 },
+            elementwise("sparse_sigmoid") { $0 <= -1 ? 0 : $0 >= 1 ? 1 : ($0 + 1) / 2 },
+            elementwise("squareplus") { ($0 + ($0 * $0 + 4).squareRoot()) / 2 },
+            ActivationFunction("glu", glu),
+            ActivationFunction("sparsemax", sparsemax),
         ]
         return Dictionary(uniqueKeysWithValues: list.map { ($0.name, $0) })
     }()

@@ -439,6 +439,33 @@ def channels_first():
     return m, inputs("channels_first", (2, 2, 6, 5))
 
 
+@case("Dense with each of the built-in activations the first zoo lacked: celu, glu, hard_shrink, soft_shrink, "
+      "sparse_plus, sparse_sigmoid, sparsemax, squareplus (inputs scaled to reach every branch)")
+def activation_functions():
+    fresh("activation_functions")
+    names = ["celu", "glu", "hard_shrink", "soft_shrink", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus"]
+    m = fanout("activation_functions", (6,), *[[L.Dense(4), L.Rescaling(3.0), L.Activation(name)] for name in names])
+    return m, inputs("activation_functions", (2, 6))
+
+
+@case("channels_first convolutions with axis-dependent activations: Conv1D(softmax), Conv2D(log_softmax), "
+      "SeparableConv2D(softmax), DepthwiseConv2D(log_softmax), Conv2DTranspose(softmax); Keras applies them to "
+      "the output's last axis whatever the data format")
+def channels_first_activations():
+    cf = "channels_first"
+    fresh("channels_first_activations")
+    m = fanout(
+        "channels_first_activations",
+        (3, 5, 4),
+        [L.Conv2D(2, 2, padding="same", data_format=cf, activation="log_softmax")],
+        [L.SeparableConv2D(3, 2, data_format=cf, activation="softmax")],
+        [L.DepthwiseConv2D(2, data_format=cf, activation="log_softmax")],
+        [L.Conv2DTranspose(2, 2, data_format=cf, activation="softmax")],
+        [L.Reshape((3, 20)), L.Conv1D(4, 3, data_format=cf, activation="softmax")],
+    )
+    return m, inputs("channels_first_activations", (2, 3, 5, 4))
+
+
 @case("EinsumDense abc,cd->abd quantized with model.quantize('int8') (listed in known_unsupported.txt: loads, no forward math)")
 def einsum_dense_int8():
     fresh("einsum_dense_int8")

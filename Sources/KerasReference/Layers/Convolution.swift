@@ -21,7 +21,7 @@ final class Convolution: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        [try inChannelsLast(try single(inputs), convolve)]
+        [try activated(try inChannelsLast(try single(inputs), convolve))]
     }
 
     private func convolve(_ x: Tensor) throws(ReferenceError) -> Tensor {
@@ -66,8 +66,7 @@ final class Convolution: BaseLayer, @unchecked Sendable {
         }
         var output = Tensor(shape: [batch] + geometry.output + [filters], scalars: precision.round(result))
         if let bias { output = precision.round(output.adding(lastAxis: precision.round(bias.values))) }
-        let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
-        return activation(output)
+        return output
     }
 }
 

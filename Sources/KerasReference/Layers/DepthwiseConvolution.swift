@@ -28,7 +28,7 @@ final class DepthwiseConvolution: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        [try inChannelsLast(try single(inputs), convolve)]
+        [try activated(try inChannelsLast(try single(inputs), convolve))]
     }
 
     private func convolve(_ x: Tensor) throws(ReferenceError) -> Tensor {
@@ -46,8 +46,7 @@ final class DepthwiseConvolution: BaseLayer, @unchecked Sendable {
             output = Tensor(shape: Array(output.shape.dropLast()) + [filters], scalars: precision.round(product))
         }
         if let bias { output = precision.round(output.adding(lastAxis: precision.round(bias.values))) }
-        let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
-        return activation(output)
+        return output
     }
 
     /// The depthwise step: every input channel convolved with its own `multiplier` filters.

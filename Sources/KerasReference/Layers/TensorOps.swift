@@ -212,6 +212,13 @@ extension BaseLayer {
         return shapes.map { shape in shape.count < 3 ? shape : [shape[0]] + shape[2...] + [shape[1]] }
     }
 
+    /// The layer's `activation` applied to its output as laid out in the layer's data format (Keras applies
+    /// it after the convolution, so an axis-dependent activation such as softmax reduces over the last axis
+    /// of the output, whatever the data format: BASE_CONV:265, BASE_SEPARABLE_CONV:232).
+    func activated(_ output: Tensor) throws(ReferenceError) -> Tensor {
+        try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)(output)
+    }
+
     /// `body` run on the channels_last form of `x`, its outputs returned in the layer's data format.
     func inChannelsLast(_ x: Tensor, _ body: (Tensor) throws(ReferenceError) -> Tensor) throws(ReferenceError) -> Tensor {
         guard try isChannelsFirst() else { return try body(x) }

@@ -30,7 +30,7 @@ final class TransposedConvolution: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        [try inChannelsLast(try single(inputs), convolve)]
+        [try activated(try inChannelsLast(try single(inputs), convolve))]
     }
 
     private func convolve(_ x: Tensor) throws(ReferenceError) -> Tensor {
@@ -91,7 +91,6 @@ final class TransposedConvolution: BaseLayer, @unchecked Sendable {
         }
         var out = Tensor(shape: [batch] + output + [filters], scalars: precision.round(result))
         if let bias { out = precision.round(out.adding(lastAxis: precision.round(bias.values))) }
-        let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
-        return activation(out)
+        return out
     }
 }
