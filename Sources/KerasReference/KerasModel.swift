@@ -124,12 +124,22 @@ extension KerasModel {
 /// Builds layers that have no `build_config` (legacy configs) by running the model once on zeros of batch 1,
 /// as Keras builds on first call. Layers without forward math stop the run; they stay unbuilt.
 enum DryRun {
+    /// The most elements one zero input of the dry run may have: 2^24 (64 MiB of float32). A config that
+    /// declares a larger input is not run; its unbuilt layers stay unbuilt, and loading weights into them
+    /// fails with Keras's aggregated error instead of allocating what the config claims.
+    static let maxInputElements = 1 << 24
+
     static func buildUnbuiltLayers(_ root: any Layer) throws(ReferenceError) {
         guard let model = root as? any ModelLayer, containsUnbuilt(model) else { return }
         var inputs: [Tensor] = []
         for shape in model.inputShapes {
             guard !shape.isEmpty else { return }
-            inputs.append(Tensor(zeros: shape.map { $0 ?? 1 }))
+            let dimensions = shape.map { $0 ?? 1 }
+            if let bad = dimensions.first(where: { $0 < 0 }) {
+                throw ReferenceError(ReferenceError.Code.invalidConfig, "Negative dimensions are not allowed in the shape argument. Received shape=\(shape.map { $0.map(String.init) ?? "None" }) (dimension \(bad))", at: "config.json")
+            }
+            guard let elements = Checked.product(dimensions), elements <= maxInputElements else { return }
+            inputs.append(Tensor(zeros: dimensions))
         }
         do throws(ReferenceError) { _ = try model.invoke(inputs) } catch {
             if error.code != ReferenceError.Code.notImplemented { throw error }

@@ -174,6 +174,8 @@ struct ConfigReader: Sendable {
         for item in list {
             if item.isNull { shape.append(nil) } else if let size = item.intValue { shape.append(size) } else { throw error(key, "a list of dimensions") }
         }
+        // `standardize_shape` (keras/src/backend/common/variables.py) refuses negative dimensions.
+        if shape.contains(where: { ($0 ?? 0) < 0 }) { throw error(key, "a shape without negative dimensions (Negative dimensions are not allowed in the shape argument)") }
         return shape
     }
 }

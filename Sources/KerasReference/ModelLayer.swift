@@ -30,7 +30,7 @@ enum BuildConfig {
         guard let list = value.arrayValue else { throw invalid(envelope) }
         var shape: Shape = []
         for item in list {
-            if item.isNull { shape.append(nil) } else if let size = item.intValue { shape.append(size) } else { throw invalid(envelope) }
+            if item.isNull { shape.append(nil) } else if let size = item.intValue, size >= 0 { shape.append(size) } else { throw invalid(envelope) }
         }
         return shape
     }

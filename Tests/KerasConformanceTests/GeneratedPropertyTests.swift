@@ -2,6 +2,7 @@ import Foundation
 @testable import KerasConformance
 import KerasReference
 import PropertyBased
+import KerasJSON
 import Testing
 
 /// Properties 1 to 6 over generated models (``PropertySuite``), deterministic: seed 20261122, cases
@@ -125,5 +126,25 @@ struct ChoiceBytesPropertyTests {
                 Issue.record("bytes \(bytes): \(error)")
             }
         }
+    }
+}
+
+/// A negative dimension anywhere a config gives a shape is refused as Keras's `standardize_shape` refuses
+/// it, never a trap (FuzzStructured's first finding, Fuzz/FailCases/FuzzStructured-negative-batch-dimension-traps-dry-run).
+struct NegativeDimensionTests {
+    @Test(arguments: 0..<20)
+    func negativeBatchShapesAreRefused(index: Int) throws {
+        let generated = GeneratedCase(seed: 77, index: index).model
+        typealias Tree = ConfigMutator.JSONTree
+        var paths: [[Tree.Step]] = []
+        for position in 1..<Tree.count(generated.config) {
+            let path = Tree.path(at: position, in: generated.config)
+            if case .key(let key)? = path.last, key == "batch_shape" || key == "input_shape" { paths.append(path) }
+        }
+        let path = try #require(paths.first)
+        guard case .array(var dimensions) = Tree.value(at: path, in: generated.config), dimensions.count > 1 else { return }
+        dimensions[dimensions.count - 1] = .number(JSONNumber(-1))
+        let config = Tree.replacing(path, in: generated.config, with: .array(dimensions))
+        #expect(throws: ReferenceError.self) { _ = try KerasModel.build(config: config) }
     }
 }

@@ -33,7 +33,7 @@ import Testing
     /// Findings whose fix has not landed yet: each still stops the process (a Swift trap), which would end
     /// the whole test run, so the replay below leaves them out and their own test is disabled until the
     /// fix lands. `scripts/ci-fuzz.sh` replays them through the fuzz binaries all the same (and fails).
-    static let awaitingFix: Set<String> = ["FuzzStructured-negative-batch-dimension-traps-dry-run"]
+    static let awaitingFix: Set<String> = []
 
     static let failCases = inputs(in: failCaseFolder).filter { !awaitingFix.contains($0.name) }
 
@@ -117,11 +117,12 @@ import Testing
     /// KerasReference/KerasModel.swift), and `Tensor(zeros: [-1, 1])` traps ("Can't construct Array with
     /// count < 0"). `kconform check` reports no error for the negative dimension. The fix belongs in the
     /// reference core: a negative (or overflowing) input dimension must be a `KC-REF` error. Then the whole
-    /// check holds: the saved model round-trips and every mutation is refused or loads.
-    @Test(.disabled("awaiting the fix in KerasReference: DryRun traps on a negative input dimension"))
-    func negativeBatchDimensionIsRefusedNotATrap() throws {
+    /// check holds: the saved model round-trips and every mutation is refused or loads. Fixed: a negative
+    /// dimension in a shape of the config is refused as Keras's `standardize_shape` refuses it
+    /// (`KC-REF-001`), and the dry run never allocates an input above `DryRun.maxInputElements`.
+    @Test func negativeBatchDimensionIsRefusedNotATrap() throws {
         let name = "FuzzStructured-negative-batch-dimension-traps-dry-run"
-        #expect(Self.awaitingFix.contains(name))
+        #expect(!Self.awaitingFix.contains(name))
         #expect(try FuzzTarget.structured.run(try Self.failCase(name)) == .accepted)
     }
 
