@@ -98,6 +98,8 @@ def keras_defect(entry, error=None, predicted=None):
     text = f"{type(error).__name__}: {error}" if error is not None else ""
     if error is not None and "Unsupported dtype" in text and policy in ("float16", "bfloat16") and layers & RECURRENT:
         return "a recurrent layer in a float16/bfloat16 policy cannot run on CPU (Orthogonal initializer, no LAPACK kernel)"
+    if error is not None and "GRU" in layers and policy.startswith("mixed_") and "carry output must have equal types" in text:
+        return "GRU(use_bias=False) in a mixed policy cannot run on the JAX backend (scan carry dtype differs)"
     if error is not None and "MultiHeadAttention" in layers and "cannot reshape array" in text:
         return "MultiHeadAttention with value_dim != key_dim cannot run on the JAX backend (jax.nn.dot_product_attention)"
     if predicted is not None and "Dot" in layers and "float16" in policy and any(np.isnan(np.asarray(p, dtype=np.float32)).any() for p in predicted):
@@ -111,7 +113,13 @@ def test_keras_loads_and_predicts_kit_model(name):
     replay = f"replay: {entry.get('replay')} (kit {KIT}, model {name}, layers {entry.get('layers')}, policy {entry.get('policy')})"
     inputs, expected = check_files(entry)
     keras.backend.clear_session()
-    model = keras.saving.load_model(KIT / entry["file"], safe_mode=True)
+    try:
+        model = keras.saving.load_model(KIT / entry["file"], safe_mode=True)
+    except Exception as error:  # noqa: BLE001 - as for predict below
+        defect = keras_defect(entry, error=error)
+        if defect:
+            pytest.xfail(f"known Keras defect (docs/DIVERGENCES.md): {defect}")
+        raise
     assert len(model.inputs) == len(inputs), f"{len(inputs)} inputs for a model of {len(model.inputs)}; {replay}"
     for index, (tensor, array) in enumerate(zip(model.inputs, inputs)):
         assert tuple(tensor.shape[1:]) == array.shape[1:], f"input {index}: {array.shape} for {tensor.shape}; {replay}"
