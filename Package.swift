@@ -60,7 +60,7 @@ let package = Package(
             "KerasConformance", "KerasReference", "KerasFormat", "KerasZip", "KerasHDF5", "KerasJSON", "KerasOracles", "KerasBytes",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "kconformTests", dependencies: ["kconform", "KerasNpy", "KerasBytes"]),
+        .testTarget(name: "kconformTests", dependencies: ["kconform", "KerasNpy", "KerasBytes", "KerasConformance"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import KerasConformance
 import Testing
 
 #if canImport(Glibc)
@@ -129,6 +130,29 @@ import Glibc
                 mutants.append(name)
             }
         }
+        try Self.check(mutants)
+    }
+
+    /// The conformance suite's structural mutations (`FileMutator`: zip entries reordered, duplicated or
+    /// truncated, HDF5 addresses redirected, JSON subtrees deleted or retyped) of generated models.
+    @Test func conformanceMutationsOfGeneratedModelsStayWithinBudget() throws {
+        let directory = NSTemporaryDirectory() + "kconform-generated-mutants-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var mutants: [String] = []
+        for index in 0..<8 {
+            let generated = GeneratedCase(seed: Self.mutationSeed, index: index)
+            let archive = try generated.model.instantiate().archiveBytes()
+            let mutator = FileMutator(bytes: archive, name: generated.name + ".keras")
+            var choices = Choices(seed: Self.mutationSeed &+ UInt64(index))
+            for round in 0..<Self.mutantsPerFile {
+                let mutation = mutator.mutate(&choices)
+                let name = directory + "/\(generated.name)-\(round)-\(mutation.name).keras"
+                try Data(mutation.bytes).write(to: URL(fileURLWithPath: name))
+                mutants.append(name)
+            }
+        }
+        #expect(mutants.count == 8 * Self.mutantsPerFile)
         try Self.check(mutants)
     }
 
