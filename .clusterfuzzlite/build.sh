@@ -22,6 +22,15 @@ else
   fi
 fi
 
+# precompile_swift links the Swift runtime statically (-static-stdlib), which hides the symbols of every static
+# archive from the dynamic symbol table, ASan's malloc and free among them (gold: "Cannot export local
+# symbol"). libzip, which frees the buffers our Swift code hands it, then calls glibc's free on ASan memory:
+# "munmap_chunk(): invalid pointer" on the first seed of every target that writes an archive (FuzzZip,
+# FuzzConfig, FuzzStructured). So the runtime is linked dynamically and shipped in $OUT/lib with the C
+# libraries.
+export SWIFTFLAGS="${SWIFTFLAGS//-Xswiftc -static-stdlib/}"
+export SWIFTFLAGS="${SWIFTFLAGS//--static-swift-stdlib/}"
+
 # precompile_swift passes --sanitize=$SANITIZER only; SwiftPM keeps the last --sanitize and links an
 # executable as a libFuzzer binary only when that is `fuzzer` (else: "undefined symbol FuzzZip_main").
 # The compiler still gets -sanitize=fuzzer,$SANITIZER through -Xswiftc.
@@ -32,7 +41,7 @@ root="$PWD"
 targets="FuzzZip FuzzHDF5 FuzzJSON FuzzConfig FuzzKerasFile FuzzStructured"
 mkdir -p "$OUT/lib"
 
-# The runner image has none of the C libraries kconform links: ship them next to the binaries.
+# The runner image has none of the libraries the binaries link (C libraries, Swift runtime): $OUT/lib has them.
 RPATH='-Xlinker -rpath -Xlinker $ORIGIN/lib'
 
 for configuration in debug release; do
@@ -54,8 +63,9 @@ for configuration in debug release; do
   done
 done
 
-# Every shared library the binaries need beyond the C runtime.
-for library in $(ldd "$OUT"/*_release | awk '/=> \// {print $3}' | sort -u); do
+# Every shared library the binaries need beyond the C runtime: libzip, libhdf5 and their dependencies, and
+# the Swift runtime and Foundation (the debug builds also need libswiftSwiftOnoneSupport).
+for library in $(ldd "$OUT"/*_release "$OUT"/*_debug | awk '/=> \// {print $3}' | sort -u); do
   case "$(basename "$library")" in
     libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*|libgcc_s.so*|libstdc++.so*|libresolv.so*) ;;
     *) cp -L "$library" "$OUT/lib/" ;;

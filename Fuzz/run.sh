@@ -12,6 +12,9 @@
 # Fuzz/FailCases/TARGET-<kind>-<hash>, to be renamed after its symptom when it is fixed. FUZZ_PACKAGE
 # overrides the package directory.
 set -euo pipefail
+# The whole script is one block that ends in `exit`: bash reads a script as it runs it, so an edit to this
+# file during an hour-long campaign would otherwise break the run before its report is written.
+{
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 export SWIFT_BACKTRACE=enable=no   # a lingering backtracer would hold stdout open after a crash
@@ -98,7 +101,8 @@ fi
 {
   printf '\n## Run started %s\n\n' "$started"
   printf '| | |\n|---|---|\n'
-  printf '| command | `Fuzz/run.sh %s --minutes %s --jobs %s %s` |\n' "$target" "$minutes" "$jobs" "$configuration"
+  printf '| command | `%sFuzz/run.sh %s --minutes %s --jobs %s %s%s` (niceness %s) |\n' "${FUZZ_PACKAGE:+FUZZ_PACKAGE=$FUZZ_PACKAGE }" \
+    "$target" "$minutes" "$jobs" "$configuration" "$([ "$build" = yes ] || echo ' --no-build')" "$(nice)"
   printf '| libFuzzer flags | `%s` |\n' "${flags[*]//$root\//}"
   printf '| build | %s, ASan + libFuzzer |\n' "${configuration#--}"
   printf '| machine | %s cores, %s |\n' "$(nproc)" "$(uname -sr)"
@@ -119,3 +123,5 @@ fi
 echo "report: $report"
 tail -n 20 "$report"
 [ "${#findings[@]}" -eq 0 ]
+exit
+}

@@ -24,6 +24,7 @@ extension KerasModel {
         }
         let file = KerasFile.read(bytes: ByteView(copying: archive), name: "built.keras", limits: limits)
         try SafeMode.refuseLambdas(in: file, options: options)
+        try AllocationBudget.check(file)
         if let fatal = file.findings.first(where: { $0.severity == .error }) {
             throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
         }
@@ -68,5 +69,15 @@ extension SafeMode {
         ReferenceError(ReferenceError.Code.unsafeLambda,
                        "Requested the deserialization of a Python lambda; it is refused in safe mode (pass safeMode: false to load it; kconform never runs it)",
                        at: pointer)
+    }
+}
+
+/// What building a config allocates, bounded before the build: the variable elements the config declares
+/// beyond what the weights store (`KC-W-015`, ``DeclaredShapeLimits/maxUnstoredVariableElements``); a file
+/// that stores its variables pays for them with its own size.
+enum AllocationBudget {
+    static func check(_ file: KerasFile) throws(ReferenceError) {
+        guard let budget = DeclaredShapeCheck().findings(file).first(where: { $0.ruleID == Rule.variableBudget.id }) else { return }
+        throw ReferenceError(ReferenceError.Code.invalidConfig, "\(budget.ruleID): \(budget.message)", at: budget.location.jsonPointer ?? file.path)
     }
 }

@@ -51,6 +51,7 @@ public func loadModel(from path: String, options: LoadOptions = LoadOptions(), l
 /// Builds and loads the model of an opened file.
 public func loadModel(_ file: KerasFile, options: LoadOptions = LoadOptions()) throws(ReferenceError) -> KerasModel {
     try SafeMode.refuseLambdas(in: file, options: options)
+    try AllocationBudget.check(file)
     if let fatal = file.findings.first(where: { $0.severity == .error }) {
         throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
     }

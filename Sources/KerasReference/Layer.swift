@@ -1,3 +1,4 @@
+import KerasBytes
 import KerasFormat
 import KerasJSON
 
@@ -75,7 +76,15 @@ class BaseLayer: Layer, @unchecked Sendable {
 
     /// Declares a variable in save order.
     @discardableResult
-    func addVariable(_ name: String, _ shape: [Int], trainable: Bool = true, dtype: String = "float32") -> Variable {
+    func addVariable(_ name: String, _ shape: [Int], trainable: Bool = true, dtype: String = "float32") throws(ReferenceError) -> Variable {
+        // Keras refuses negative sizes (`standardize_shape`, and each layer's own argument checks such as
+        // Dense's positive `units`); the element budget bounds what a few bytes of config can allocate.
+        if shape.contains(where: { $0 < 0 }) {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "Negative dimensions are not allowed in the shape argument. Received shape=\(shape) for variable \(name)", at: envelope.pointer)
+        }
+        guard let elements = Checked.product(shape), elements <= Variable.maxElements else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "variable \(name) of shape \(shape) exceeds kconform's budget of \(Variable.maxElements) elements per variable", at: envelope.pointer)
+        }
         let variable = Variable(name: name, shape: shape, dtype: dtype, trainable: trainable)
         variables.append(variable)
         return variable

@@ -18,6 +18,11 @@ public final class Variable: @unchecked Sendable {
     /// The bytes last assigned from a file, in ``dtype``: re-saving writes exactly these.
     public private(set) var storedBytes: ByteView?
 
+    /// The most elements one variable may have: 2^27 (512 MiB of float32; the largest variable of
+    /// `keras.applications`, VGG's first dense kernel, has 102,760,448), so that a config cannot make
+    /// kconform allocate without bound. The declared-shape budget (`DeclaredShapeLimits`) bounds the total.
+    public static let maxElements = 1 << 27
+
     /// A variable of zeros.
     init(name: String, shape: [Int], dtype: String = "float32", trainable: Bool = true) {
         self.name = name

@@ -126,6 +126,25 @@ import Testing
         #expect(try FuzzTarget.structured.run(try Self.failCase(name)) == .accepted)
     }
 
+    /// FuzzConfig, campaign of 20:13 (on a build from before the fix above; 41 minutes, 4.9 million
+    /// inputs): the same trap reached from a bare `config.json`, a Sequential whose InputLayer has
+    /// `"batch_shape": [null, -3]` followed by a layer without `build_config`. Fixed by the same change:
+    /// the config is refused with `KC-REF-001`, Keras's "Negative dimensions are not allowed".
+    @Test func negativeInputDimensionInABareConfigIsRefused() throws {
+        let outcome = try FuzzTarget.config.run(try Self.failCase("FuzzConfig-negative-input-dimension-traps-dry-run"))
+        #expect(outcome == .rejected("KC-REF-001"))
+    }
+
+    /// FuzzConfig, run of 20:56 on the fix above (after 114 s, 0.44 million inputs): a Sequential of one
+    /// Dense with `"units": -2` and `"build_input_shape": [4]`. The dry run builds the Dense, whose kernel
+    /// `[4, -2]` trapped in `Variable.init` ("Can't construct Array with count < 0"). Fixed in
+    /// `BaseLayer.addVariable`: a negative size is refused as Keras's `standardize_shape` refuses it, and a
+    /// variable above `Variable.maxElements` is refused too (`KC-REF-001`).
+    @Test func negativeDenseUnitsAreRefused() throws {
+        let outcome = try FuzzTarget.config.run(try Self.failCase("FuzzConfig-negative-dense-units-traps-variable"))
+        #expect(outcome == .rejected("KC-REF-001"))
+    }
+
     /// FuzzZip, first campaign (LeakSanitizer): an archive with an empty member, rewritten through
     /// `ZipWriter`, leaked the one-byte buffer handed to libzip, which never frees a zero-length buffer.
     /// Fixed in `ZipWriter.add`: an empty member gets no buffer. Only a leak checker sees the leak itself:

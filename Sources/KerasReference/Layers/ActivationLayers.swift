@@ -35,7 +35,7 @@ final class PReLU: BaseLayer, @unchecked Sendable {
             guard axis >= 1, axis <= parameterShape.count else { throw config.error("shared_axes", "axes between 1 and \(parameterShape.count)") }
             parameterShape[axis - 1] = 1
         }
-        alpha = addVariable("alpha", parameterShape)
+        alpha = try addVariable("alpha", parameterShape)
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {

@@ -16,7 +16,7 @@ final class LayerScale: BaseLayer, @unchecked Sendable {
     private var gamma: Variable?
 
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        gamma = addVariable("gamma", [try config.int("projection_dim")])
+        gamma = try addVariable("gamma", [try config.int("projection_dim")])
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {

@@ -101,8 +101,8 @@ final class AttentionLayer: BaseLayer, @unchecked Sendable {
     private var concatScoreWeight: Variable?
 
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        if try config.bool("use_scale", default: false) { scale = addVariable("scale", []) }
-        if try config.string("score_mode", default: "dot") == "concat" { concatScoreWeight = addVariable("concat_score_weight", []) }
+        if try config.bool("use_scale", default: false) { scale = try addVariable("scale", []) }
+        if try config.string("score_mode", default: "dot") == "concat" { concatScoreWeight = try addVariable("concat_score_weight", []) }
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {

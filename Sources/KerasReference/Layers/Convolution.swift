@@ -16,8 +16,8 @@ final class Convolution: BaseLayer, @unchecked Sendable {
         guard groups > 0, channels % groups == 0, filters % groups == 0 else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "groups \(groups) must divide \(channels) input channels and \(filters) filters", at: name)
         }
-        kernel = addVariable("kernel", try config.ints("kernel_size", count: rank) + [channels / groups, filters])
-        if try config.bool("use_bias", default: true) { bias = addVariable("bias", [filters]) }
+        kernel = try addVariable("kernel", try config.ints("kernel_size", count: rank) + [channels / groups, filters])
+        if try config.bool("use_bias", default: true) { bias = try addVariable("bias", [filters]) }
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {

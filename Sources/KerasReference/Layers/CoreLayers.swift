@@ -28,9 +28,9 @@ final class Dense: BaseLayer, @unchecked Sendable {
         let units = try config.int("units")
         quantized = envelope.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy"
         // The int8 kernel and its scale are not trainable (DENSE 403-450), which orders `layer.weights`.
-        kernel = addVariable("kernel", [inputSize, units], trainable: !quantized)
-        if try config.bool("use_bias", default: true) { bias = addVariable("bias", [units]) }
-        if quantized { addVariable("kernel_scale", [units], trainable: false) }
+        kernel = try addVariable("kernel", [inputSize, units], trainable: !quantized)
+        if try config.bool("use_bias", default: true) { bias = try addVariable("bias", [units]) }
+        if quantized { try addVariable("kernel_scale", [units], trainable: false) }
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {

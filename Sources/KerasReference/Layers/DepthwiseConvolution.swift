@@ -18,12 +18,12 @@ final class DepthwiseConvolution: BaseLayer, @unchecked Sendable {
         let kernelSize = try config.ints("kernel_size", count: rank)
         if isSeparable {
             let filters = try config.int("filters")
-            depthwiseKernel = addVariable("depthwise_kernel", kernelSize + [channels, multiplier])
-            pointwiseKernel = addVariable("pointwise_kernel", [Int](repeating: 1, count: rank) + [channels * multiplier, filters])
-            if try config.bool("use_bias", default: true) { bias = addVariable("bias", [filters]) }
+            depthwiseKernel = try addVariable("depthwise_kernel", kernelSize + [channels, multiplier])
+            pointwiseKernel = try addVariable("pointwise_kernel", [Int](repeating: 1, count: rank) + [channels * multiplier, filters])
+            if try config.bool("use_bias", default: true) { bias = try addVariable("bias", [filters]) }
         } else {
-            depthwiseKernel = addVariable("kernel", kernelSize + [channels, multiplier])
-            if try config.bool("use_bias", default: true) { bias = addVariable("bias", [channels * multiplier]) }
+            depthwiseKernel = try addVariable("kernel", kernelSize + [channels, multiplier])
+            if try config.bool("use_bias", default: true) { bias = try addVariable("bias", [channels * multiplier]) }
         }
     }
 

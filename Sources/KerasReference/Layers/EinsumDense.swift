@@ -16,12 +16,12 @@ final class EinsumDense: BaseLayer, @unchecked Sendable {
         guard let kernelShape = knownShape(analysis.kernel) else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "the kernel shape \(analysis.kernel) is not fully known", at: name)
         }
-        kernel = addVariable("kernel", kernelShape)
+        kernel = try addVariable("kernel", kernelShape)
         if let biasShape = analysis.bias {
             guard let known = knownShape(biasShape) else {
                 throw ReferenceError(ReferenceError.Code.invalidConfig, "the bias shape \(biasShape) is not fully known", at: name)
             }
-            bias = addVariable("bias", known)
+            bias = try addVariable("bias", known)
         }
     }
 

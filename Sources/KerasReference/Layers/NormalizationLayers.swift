@@ -31,10 +31,10 @@ final class BatchNormalization: BaseLayer, @unchecked Sendable {
         guard axis >= 0, axis < shape.count, let channels = shape[axis] else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "axis \(axis) of \(shape)", at: name)
         }
-        if try config.bool("scale", default: true) { gamma = addVariable("gamma", [channels]) }
-        if try config.bool("center", default: true) { beta = addVariable("beta", [channels]) }
-        movingMean = addVariable("moving_mean", [channels], trainable: false)
-        movingVariance = addVariable("moving_variance", [channels], trainable: false)
+        if try config.bool("scale", default: true) { gamma = try addVariable("gamma", [channels]) }
+        if try config.bool("center", default: true) { beta = try addVariable("beta", [channels]) }
+        movingMean = try addVariable("moving_mean", [channels], trainable: false)
+        movingVariance = try addVariable("moving_variance", [channels], trainable: false)
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
@@ -75,8 +75,8 @@ final class LayerNormalization: BaseLayer, @unchecked Sendable {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "LayerNormalization needs known normalised axes, got \(shapes)", at: name)
         }
         let rms = try config.bool("rms_scaling", default: false)
-        if try config.bool("scale", default: true) || rms { gamma = addVariable("gamma", parameterShape) }
-        if try config.bool("center", default: true), !rms { beta = addVariable("beta", parameterShape) }
+        if try config.bool("scale", default: true) || rms { gamma = try addVariable("gamma", parameterShape) }
+        if try config.bool("center", default: true), !rms { beta = try addVariable("beta", parameterShape) }
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
@@ -150,9 +150,9 @@ final class Normalization: BaseLayer, @unchecked Sendable {
         guard let statistics = knownShape(kept.map { shape[$0] }) else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "All `axis` values to be kept must have a known shape, got \(shape)", at: name)
         }
-        mean = addVariable("mean", statistics, trainable: false)
-        variance = addVariable("variance", statistics, trainable: false)
-        addVariable("count", [], trainable: false, dtype: "int32")
+        mean = try addVariable("mean", statistics, trainable: false)
+        variance = try addVariable("variance", statistics, trainable: false)
+        try addVariable("count", [], trainable: false, dtype: "int32")
     }
 
     /// A nested list of numbers as `(shape, values)`; a number has shape `[]`.
@@ -227,7 +227,7 @@ final class Embedding: BaseLayer, @unchecked Sendable {
     private var embeddings: Variable?
 
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        embeddings = addVariable("embeddings", [try config.int("input_dim"), try config.int("output_dim")])
+        embeddings = try addVariable("embeddings", [try config.int("input_dim"), try config.int("output_dim")])
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
@@ -299,8 +299,8 @@ final class GroupNormalization: BaseLayer, @unchecked Sendable {
         guard groups > 0, channels % groups == 0 else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "Number of groups (\(groups)) must be a multiple of the number of channels (\(channels)).", at: name)
         }
-        if try config.bool("scale", default: true) { gamma = addVariable("gamma", [channels]) }
-        if try config.bool("center", default: true) { beta = addVariable("beta", [channels]) }
+        if try config.bool("scale", default: true) { gamma = try addVariable("gamma", [channels]) }
+        if try config.bool("center", default: true) { beta = try addVariable("beta", [channels]) }
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {

@@ -26,10 +26,10 @@ final class RecurrentCell: BaseLayer, @unchecked Sendable {
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
         let inputSize = try lastDimension(shapes)
         let units = try config.int("units")
-        kernel = addVariable("kernel", [inputSize, kind.gates * units])
-        recurrentKernel = addVariable("recurrent_kernel", [units, kind.gates * units])
+        kernel = try addVariable("kernel", [inputSize, kind.gates * units])
+        recurrentKernel = try addVariable("recurrent_kernel", [units, kind.gates * units])
         if try config.bool("use_bias", default: true) {
-            bias = addVariable("bias", resetAfter ? [2, kind.gates * units] : [kind.gates * units])
+            bias = try addVariable("bias", resetAfter ? [2, kind.gates * units] : [kind.gates * units])
         }
     }
 

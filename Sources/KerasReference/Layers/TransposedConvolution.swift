@@ -13,8 +13,8 @@ final class TransposedConvolution: BaseLayer, @unchecked Sendable {
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
         let channels = try lastDimension(try channelsLastShapes(shapes))
         let filters = try config.int("filters")
-        kernel = addVariable("kernel", try config.ints("kernel_size", count: rank) + [filters, channels])
-        if try config.bool("use_bias", default: true) { bias = addVariable("bias", [filters]) }
+        kernel = try addVariable("kernel", try config.ints("kernel_size", count: rank) + [filters, channels])
+        if try config.bool("use_bias", default: true) { bias = try addVariable("bias", [filters]) }
     }
 
     /// `(left, right)` padding of one axis for JAX (backend_utils.py).
