@@ -8,7 +8,7 @@ import KerasReference
 struct GenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
-        abstract: "Write a conformance kit: random valid Keras models (.keras) with inputs and kconform's predictions (.npy) and a MANIFEST.json.",
+        abstract: "Write a conformance kit: random valid Keras models (.keras) with inputs and kconform's predictions (.npy) and a MANIFEST.json; with --values, random config values (values.json).",
         discussion: """
             Models are Sequential stacks and Functional DAGs (several inputs and outputs, merges, shared layers, \
             nested and reused sub-models) drawn from every layer kconform has forward math for, with \
@@ -37,14 +37,27 @@ struct GenCommand: ParsableCommand {
     @Option(help: "The batch of the inputs.")
     var batch: Int = 2
 
+    @Option(help: ArgumentHelp("Also write values.json: this many random config values with every special marker and shared objects, and what kconform deserializes them to.",
+                               discussion: "Tests/python/test_keras_values.py deserializes each in Keras and compares."))
+    var values: Int = 0
+
     func validate() throws {
-        guard (1...100_000).contains(count) else { throw ValidationError("--count must be 1 to 100000") }
+        guard (0...100_000).contains(count), (0...100_000).contains(values) else { throw ValidationError("--count and --values must be 0 to 100000") }
+        guard count > 0 || values > 0 else { throw ValidationError("nothing to write: --count and --values are both 0") }
         guard (1...64).contains(maxLayers) else { throw ValidationError("--max-layers must be 1 to 64") }
         guard (1...64).contains(batch) else { throw ValidationError("--batch must be 1 to 64") }
         if let index, index < 0 { throw ValidationError("--index must be 0 or more") }
     }
 
     func run() throws {
+        if values > 0 {
+            do { try ValueKit.write(seed: seed, count: values, to: out) } catch {
+                FileHandleOutput.standardError("kconform: \(error)\n")
+                throw ExitCode(2)
+            }
+            FileHandleOutput.standardOutput("wrote \(values) values to \(out)/values.json\n")
+        }
+        guard count > 0 || index != nil else { return }
         var settings = GeneratorSettings()
         settings.maxLayers = maxLayers
         let indices = index.map { [$0] } ?? Array(0..<count)

@@ -1,0 +1,96 @@
+import Foundation
+import KerasJSON
+import KerasReference
+import Testing
+
+/// `ValueDeserializer` and `ValueSerializer` against Keras: every case of
+/// `Corpus/golden/serialization/keras_values.json` (values serialized by Keras 3.15.1 and Keras's own
+/// outcome of deserializing them, written by `scripts/conformance/keras_values.py golden`) gives the same
+/// description and re-serialization, or an error where Keras raised.
+@Suite struct ValueSerializationTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Corpus/golden/serialization/keras_values.json")
+
+    static func cases() throws -> [JSONValue] {
+        let document = try JSONReader.parse(try String(contentsOf: fixture, encoding: .utf8))
+        return try #require(document["cases"]?.arrayValue)
+    }
+
+    static func outcome(_ config: JSONValue) -> JSONValue {
+        var deserializer = ValueDeserializer()
+        do throws(ReferenceError) {
+            let value = try deserializer.deserialize(config)
+            return .object(JSONObject([("value", value.oracleDescription), ("reserialized", ValueSerializer.serialize(value))]))
+        } catch {
+            return .object(JSONObject([("error", .string(error.code.ruleID))]))
+        }
+    }
+
+    @Test func everyKerasCaseDeserializesAsKerasDoes() throws {
+        let cases = try Self.cases()
+        #expect(cases.count >= 40)
+        var errors = 0
+        for item in cases {
+            let id = item["id"]?.stringValue ?? "?"
+            let config = try #require(item["config"])
+            let keras = try #require(item["outcome"])
+            let ours = Self.outcome(config)
+            if keras["error"] != nil {
+                errors += 1
+                #expect(ours["error"] != nil, "\(id): Keras raised \(keras["error"]!) but kconform deserialized \(ours)")
+            } else {
+                #expect(ours["value"] == keras["value"], "\(id): description\n  ours  \(ours["value"] ?? ours)\n  keras \(keras["value"]!)")
+                #expect(ours["reserialized"] == keras["reserialized"], "\(id): re-serialization\n  ours  \(ours["reserialized"] ?? ours)\n  keras \(keras["reserialized"]!)")
+            }
+        }
+        #expect(errors >= 5, "the fixture's error cases")
+    }
+
+    @Test func aLambdaAnywhereIsRefusedInSafeModeWithItsPointer() throws {
+        let config = try JSONReader.parse(#"{"a": [1, {"b": {"class_name": "__lambda__", "config": {"value": ["ZGF0YQ==", null, null]}}}]}"#)
+        var safe = ValueDeserializer()
+        #expect(throws: ReferenceError.self) { try safe.deserialize(config) }
+        do throws(ReferenceError) { _ = try safe.deserialize(config) } catch {
+            #expect(error.code == ReferenceError.Code.unsafeLambda)
+            #expect(error.location == "/a/1/b")
+        }
+        var unsafe = ValueDeserializer(options: LoadOptions(safeMode: false))
+        guard case .lambda = try unsafe.deserialize(config)["a"].flatMap({ if case .list(let items) = $0 { items[1]["b"] } else { nil } }) else {
+            Issue.record("with safe mode off the lambda is kept as data")
+            return
+        }
+    }
+
+    @Test func aSharedObjectIsOneInstanceAndLaterCopiesAreNotRead() throws {
+        // Keras returns the instance recorded under the id without looking at the rest of the envelope (SER:746-749).
+        let config = try JSONReader.parse("""
+            [{"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null, "shared_object_id": 7},
+             {"module": "keras.initializers", "class_name": "Ones", "config": {}, "registered_name": null, "shared_object_id": 7},
+             {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}]
+            """)
+        var deserializer = ValueDeserializer()
+        guard case .list(let items) = try deserializer.deserialize(config),
+              case .object(let first) = items[0], case .object(let second) = items[1], case .object(let third) = items[2] else {
+            Issue.record("three instances expected")
+            return
+        }
+        #expect(first === second)
+        #expect(first !== third)
+        let written = ValueSerializer.serialize(.list(items))
+        #expect(written[0]?["shared_object_id"] == .number(.integer(0)))
+        #expect(written[1]?["class_name"] == .string("Zeros"))
+        #expect(written[2]?["shared_object_id"] == nil)
+    }
+
+    @Test func anUnknownClassIsRefusedWithoutResolvingIt() throws {
+        let config = try JSONReader.parse(#"{"x": {"module": "os", "class_name": "system", "config": {}, "registered_name": null}}"#)
+        var deserializer = ValueDeserializer()
+        do throws(ReferenceError) {
+            _ = try deserializer.deserialize(config)
+            Issue.record("os.system must be refused")
+        } catch {
+            #expect(error.code == ReferenceError.Code.unknownClass)
+            #expect(error.location == "/x")
+        }
+    }
+}
