@@ -439,6 +439,29 @@ def channels_first():
     return m, inputs("channels_first", (2, 2, 6, 5))
 
 
+@case("Indexing and array constants in a Functional: x[:, 1:3], x[..., 0], x[:, None, 2], x[:, ::-1, 1:4:2], "
+      "x[-1:, -2] (GetItem keys with __slice__, __ellipsis__, None and negative ints) and x + np.array / x * tensor "
+      "(__numpy__ and __tensor__ constants)")
+def ops_getitem_constants():
+    fresh("ops_getitem_constants")
+    ops = keras.ops
+    x = keras.Input((4, 5))
+    y = L.Dense(5)(x)
+    pieces = [
+        y[:, 1:3],
+        y[..., 0],
+        y[:, None, 2],
+        y[:, ::-1, 1:4:2],
+        y[:, -1:, -2],
+        ops.add(y, np.linspace(-1.0, 1.0, 5).astype("float32")),
+        ops.multiply(y, ops.convert_to_tensor(np.array([[0.5], [1.0], [1.5], [2.0]], dtype="float32"))),
+        ops.subtract(y, np.arange(20, dtype="int32").reshape(4, 5)),
+    ]
+    flat = [L.Flatten()(p) if len(p.shape) > 2 else p for p in pieces]
+    m = keras.Model(x, L.Concatenate()(flat), name="ops_getitem_constants")
+    return m, inputs("ops_getitem_constants", (2, 4, 5))
+
+
 @case("Dense with each of the built-in activations the first zoo lacked: celu, glu, hard_shrink, soft_shrink, "
       "sparse_plus, sparse_sigmoid, sparsemax, squareplus (inputs scaled to reach every branch)")
 def activation_functions():

@@ -20,9 +20,19 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
         "Relu6": { min(max($0, 0), 6) },
     ]
 
+    /// One positional argument of a recorded call.
+    enum Argument {
+        /// A tensor the Functional passes (`__keras_tensor__`).
+        case tensor
+        /// A number, a NumPy array (`__numpy__`) or a backend tensor (`__tensor__`): a float32 constant.
+        case constant(Tensor)
+        /// Any other value (a `GetItem` key: ints, slices, Ellipsis, None).
+        case value(KerasValue)
+    }
+
     /// The positional arguments of the call being replayed (outside a Functional, of every recorded call,
-    /// which must agree): nil for a tensor, the number for a constant.
-    private func arguments() throws(ReferenceError) -> [Float?] {
+    /// which must agree), deserialized as Keras deserializes them (``ValueDeserializer``).
+    private func arguments() throws(ReferenceError) -> [Argument] {
         let nodes = CallContext.node.map { [$0] } ?? envelope.object["inbound_nodes"]?.arrayValue ?? []
         guard let first = nodes.first else {
             throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) operation without a recorded call", at: name)
@@ -30,17 +40,18 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
         if let kwargs = first["kwargs"]?.objectValue, !kwargs.isEmpty {
             throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) operation with keyword arguments \(kwargs.keys)", at: name)
         }
-        var result: [Float?] = []
-        for argument in first["args"]?.arrayValue ?? [] {
-            if argument["class_name"]?.stringValue == "__keras_tensor__" {
-                result.append(nil)
-            } else if let number = argument.doubleValue ?? argument.intValue.map(Double.init) {
-                result.append(Float(number))
-            } else {
-                throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) operation argument \(argument) is neither a tensor nor a number", at: name)
+        var deserializer = ValueDeserializer()
+        var result: [Argument] = []
+        for (index, argument) in (first["args"]?.arrayValue ?? []).enumerated() {
+            switch try deserializer.deserialize(argument, at: name + "/args/" + String(index)) {
+            case .kerasTensor: result.append(.tensor)
+            case .int(let number): result.append(.constant(Tensor(shape: [], scalars: [Float(number.doubleValue ?? .nan)])))
+            case .float(let double): result.append(.constant(Tensor(shape: [], scalars: [Float(double)])))
+            case .array(let array): result.append(.constant(array.float32Tensor))
+            case let other: result.append(.value(other))
             }
         }
-        let constants = nodes.map { node in (node["args"]?.arrayValue ?? []).map { $0["class_name"] == nil ? $0 : JSONValue.null } }
+        let constants = nodes.map { node in (node["args"]?.arrayValue ?? []).map { $0["class_name"] == .string("__keras_tensor__") ? JSONValue.null : $0 } }
         guard constants.allSatisfy({ $0 == constants[0] }) else {
             throw ReferenceError(ReferenceError.Code.notImplemented, "calls of \(className) pass different constants", at: name)
         }
@@ -50,14 +61,23 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         var tensors = inputs.makeIterator()
         var operands: [Tensor] = []
+        var others: [KerasValue] = []
         for argument in try arguments() {
-            if let constant = argument {
-                operands.append(Tensor(shape: [], scalars: [constant]))
-            } else if let tensor = tensors.next() {
+            switch argument {
+            case .constant(let constant): operands.append(constant)
+            case .value(let value): others.append(value)
+            case .tensor:
+                guard let tensor = tensors.next() else {
+                    throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) got \(inputs.count) tensors for its recorded arguments", at: name)
+                }
                 operands.append(tensor)
-            } else {
-                throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) got \(inputs.count) tensors for its recorded arguments", at: name)
             }
+        }
+        if className == "GetItem", operands.count == 1, others.count == 1 {
+            return [try IndexKey(others[0], at: name).apply(operands[0], at: name)]
+        }
+        guard others.isEmpty else {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) operation with non-numeric arguments has no forward math in kconform", at: name)
         }
         if let function = Self.binary[className], operands.count == 2 {
             guard let result = operands[0].broadcast(with: operands[1], function) else {

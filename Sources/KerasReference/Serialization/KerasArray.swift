@@ -64,6 +64,17 @@ public struct KerasArray: Sendable, Equatable {
         }
     }
 
+    /// The array as a float32 ``Tensor`` (integers and bools converted as `ops.cast(x, "float32")` does).
+    public var float32Tensor: Tensor {
+        let scalars: [Float] = switch elements {
+        case .floats(let values): values.map { Float($0) }
+        case .signed(let values): values.map { Float($0) }
+        case .unsigned(let values): values.map { Float($0) }
+        case .bools(let values): values.map { $0 ? 1 : 0 }
+        }
+        return Tensor(shape: shape, scalars: scalars)
+    }
+
     /// `tolist()`: nested lists of the shape, or the bare element of a 0-d array.
     public var nestedList: JSONValue {
         var next = 0
