@@ -74,8 +74,8 @@ elapsed=$(( $(date -u -d "$finished" +%s) - $(date -u -d "$started" +%s) ))
 execs="$(awk '/stat::number_of_executed_units/ {s += $2} END {print s + 0}' "$log")"
 rate="$(awk '/stat::average_exec_per_sec/ {s += $2} END {print s + 0}' "$log")"
 peak="$(awk '/stat::peak_rss_mb/ {if ($2 > m) m = $2} END {print m + 0}' "$log")"
-edges="$(grep -oE 'cov: [0-9]+' "$log" | awk '{if ($2 > m) m = $2} END {print m + 0}')"
-features="$(grep -oE 'ft: [0-9]+' "$log" | awk '{if ($2 > m) m = $2} END {print m + 0}')"
+edges="$({ grep -oE 'cov: [0-9]+' "$log" || true; } | awk '{if ($2 > m) m = $2} END {print m + 0}')"
+features="$({ grep -oE 'ft: [0-9]+' "$log" || true; } | awk '{if ($2 > m) m = $2} END {print m + 0}')"
 corpus="$(find "$scratch" -type f | wc -l)"
 corpus_bytes="$(find "$scratch" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')"
 seed_count="$(find "$seeds" -type f | wc -l)"
@@ -90,7 +90,7 @@ for artifact in $(comm -13 <(echo "$before") <(list_artifacts)); do
     "$artifacts/$artifact" >"$logs/minimise-$artifact.log" 2>&1 || true
   [ -s "$minimised" ] || cp "$artifacts/$artifact" "$minimised"
   symptom="$( ("$binary" -runs=1 -timeout=10 -rss_limit_mb=2048 "$minimised" 2>&1 || true) \
-    | grep -m1 -E 'Fatal error|ERROR: (AddressSanitizer|libFuzzer)|SUMMARY' | cut -c1-240)"
+    | grep -m1 -E 'Fatal error|ERROR: (AddressSanitizer|libFuzzer)|SUMMARY' | cut -c1-240 || true)"
   findings+=("| \`Fuzz/FailCases/$name\` | $kind | $(wc -c <"$minimised") bytes | ${symptom//|/\\|} |")
 done
 

@@ -17,7 +17,7 @@ public enum ValueKit {
         var deserializer = ValueDeserializer()
         do throws(ReferenceError) {
             let value = try deserializer.deserialize(config)
-            return .object(JSONObject([("value", value.oracleDescription), ("reserialized", ValueSerializer.serialize(value))]))
+            return .object(JSONObject([("value", value.oracleDescription), ("reserialized", ValueSerializer.canonicalSharedIDs(ValueSerializer.serialize(value)))]))
         } catch {
             return .object(JSONObject([("error", .string(error.code.ruleID)), ("message", .string(error.reason + " at " + error.location))]))
         }

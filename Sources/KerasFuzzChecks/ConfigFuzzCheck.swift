@@ -5,10 +5,10 @@ import KerasJSON
 import KerasReference
 import KerasZip
 
-/// FuzzConfig: bytes as `config.json` into the JSON reader (Keras's budgets), `ModelConfig.parse`, the
-/// safety policy and the model-graph build.
+/// FuzzConfig: bytes as `config.json` into the JSON reader (Keras's budgets), the value deserializer,
+/// `ModelConfig.parse`, the safety policy and the model-graph build.
 ///
-/// Properties: the config is nil exactly when `KC-CFG-001` is reported; every envelope's JSON pointer
+/// Properties: a document ``ValueDeserializer`` accepts re-serializes to a fixed point; the config is nil exactly when `KC-CFG-001` is reported; every envelope's JSON pointer
 /// (the root's and every layer's, nested models included) names that envelope's object in the document;
 /// when the safety scan reports no error, the policy accepts every layer class. Then the graph is built:
 /// the reference core has no public entry for a config alone, so the bytes go into an in-memory archive
@@ -41,6 +41,7 @@ enum ConfigFuzzCheck {
         } catch {
             return .rejected(error.code.ruleID)
         }
+        try checkValues(value)
         var findings: [Finding] = []
         let config = ModelConfig.parse(value, at: location, findings: &findings)
         let notEnvelope = findings.contains { $0.ruleID == Rule.configNotEnvelope.id }
@@ -63,6 +64,21 @@ enum ConfigFuzzCheck {
             throw violation("a model that loads names only allow-listed layer classes", first)
         }
         return outcome
+    }
+
+    /// The whole document through ``ValueDeserializer`` (safe mode, one sharing scope): a value it accepts
+    /// re-serializes (``ValueSerializer``) to a config that deserializes again and re-serializes identically.
+    static func checkValues(_ value: JSONValue) throws(FuzzViolation) {
+        var first = ValueDeserializer()
+        guard let deserialized = try? first.deserialize(value) else { return }
+        let once = ValueSerializer.serialize(deserialized)
+        var second = ValueDeserializer()
+        let again: KerasValue
+        do throws(ReferenceError) { again = try second.deserialize(once) } catch {
+            throw violation("a re-serialized value deserializes", "\(error.code.ruleID) \(error.reason) at \(error.location)")
+        }
+        let twice = ValueSerializer.serialize(again)
+        guard twice == once else { throw violation("re-serialization is a fixed point", "\(once) then \(twice)") }
     }
 
     /// The layer envelopes (the root's included) the policy refuses, each as `pointer: reason`. Special

@@ -145,6 +145,17 @@ import Testing
         #expect(outcome == .rejected("KC-REF-001"))
     }
 
+    /// FuzzConfig, run of 21:53 (the first with the value deserializer's property, 6 s into the scratch
+    /// corpus): a document whose plain dict holds `"shared_object_id": 1389` as data, and one object
+    /// envelope at two places under one id. The serializer numbered shared objects 0, 1, ... and compared in
+    /// the canonical numbering, which also renumbers plain dicts' keys, so the two collided and the second
+    /// round differed. Fixed in `ValueSerializer.serialize`: written ids are address-like and skip every
+    /// `shared_object_id` a plain dict holds; the canonical form is only for comparisons.
+    @Test func aSharedObjectIDInAPlainDictDoesNotBreakTheFixedPoint() throws {
+        let bytes = try Self.failCase("FuzzConfig-shared-id-in-plain-dict-breaks-reserialization")
+        #expect(try FuzzTarget.config.run(bytes) == .rejected("KC-CFG-001"))
+    }
+
     /// FuzzZip, first campaign (LeakSanitizer): an archive with an empty member, rewritten through
     /// `ZipWriter`, leaked the one-byte buffer handed to libzip, which never frees a zero-length buffer.
     /// Fixed in `ZipWriter.add`: an empty member gets no buffer. Only a leak checker sees the leak itself:

@@ -20,7 +20,7 @@ import Testing
         var deserializer = ValueDeserializer()
         do throws(ReferenceError) {
             let value = try deserializer.deserialize(config)
-            return .object(JSONObject([("value", value.oracleDescription), ("reserialized", ValueSerializer.serialize(value))]))
+            return .object(JSONObject([("value", value.oracleDescription), ("reserialized", ValueSerializer.canonicalSharedIDs(ValueSerializer.serialize(value)))]))
         } catch {
             return .object(JSONObject([("error", .string(error.code.ruleID))]))
         }
@@ -76,7 +76,7 @@ import Testing
         }
         #expect(first === second)
         #expect(first !== third)
-        let written = ValueSerializer.serialize(.list(items))
+        let written = ValueSerializer.canonicalSharedIDs(ValueSerializer.serialize(.list(items)))
         #expect(written[0]?["shared_object_id"] == .number(.integer(0)))
         #expect(written[1]?["class_name"] == .string("Zeros"))
         #expect(written[2]?["shared_object_id"] == nil)

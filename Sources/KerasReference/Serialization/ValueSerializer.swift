@@ -5,8 +5,8 @@ import KerasJSON
 /// ``ValueDeserializer`` stands for.
 ///
 /// Keras writes `id(obj)`, a memory address, as the `shared_object_id` of an instance met more than once;
-/// kconform writes the canonical numbering of ``canonicalSharedIDs(_:)`` (0, 1, ... in order of first
-/// appearance), which is how the two are compared. A symbolic tensor is written with `keras_history: null`
+/// kconform writes ``firstID``, ``firstID`` + 1, ... in order of first appearance, skipping any
+/// `shared_object_id` a plain dict of the value holds as data. Two serializations compare after ``canonicalSharedIDs(_:)``. A symbolic tensor is written with `keras_history: null`
 /// (Keras keeps the history read from a file aside and does not write it again, SER:206-216), a 0-d NumPy
 /// array as its bare element (`obj.item()`, SER:236-238), and a lambda or type spec as it was read.
 public enum ValueSerializer {
@@ -15,7 +15,35 @@ public enum ValueSerializer {
         var counts: [ObjectIdentifier: Int] = [:]
         count(value, &counts)
         var ids: [ObjectIdentifier: Int] = [:]
-        return canonicalSharedIDs(write(value, counts: counts, ids: &ids))
+        var taken: Set<Int> = []
+        plainIDs(value, &taken)
+        var next = firstID
+        let shared = counts.values.filter { $0 > 1 }.count
+        var available: [Int] = []
+        while available.count < shared {
+            if !taken.contains(next) { available.append(next) }
+            next &+= 1
+        }
+        return write(value, counts: counts, ids: &ids, available: available)
+    }
+
+    /// The first `shared_object_id` written: address-like, as Keras's `id(obj)`.
+    public static let firstID = 0x7F00_0000_0000
+
+    /// The integers under a `shared_object_id` key of a plain dict (data, not sharing): written ids skip
+    /// them, so that they never collide, as Keras's addresses in practice never do.
+    private static func plainIDs(_ value: KerasValue, _ taken: inout Set<Int>) {
+        switch value {
+        case .list(let items): items.forEach { plainIDs($0, &taken) }
+        case .dict(let items):
+            for (key, item) in items {
+                if key == "shared_object_id", case .int(let number) = item, let id = number.intValue { taken.insert(id) }
+                plainIDs(item, &taken)
+            }
+        case .slice(let start, let stop, let step): [start, stop, step].forEach { plainIDs($0, &taken) }
+        case .object(let instance): plainIDs(instance.config, &taken)
+        default: break
+        }
     }
 
     /// Renumbers every `shared_object_id` by the order in which its value first appears in a depth-first
@@ -59,7 +87,7 @@ public enum ValueSerializer {
         }
     }
 
-    private static func write(_ value: KerasValue, counts: [ObjectIdentifier: Int], ids: inout [ObjectIdentifier: Int]) -> JSONValue {
+    private static func write(_ value: KerasValue, counts: [ObjectIdentifier: Int], ids: inout [ObjectIdentifier: Int], available: [Int]) -> JSONValue {
         func marker(_ name: String, _ config: JSONObject) -> JSONValue {
             .object(JSONObject([("class_name", .string(name)), ("config", .object(config))]))
         }
@@ -69,16 +97,16 @@ public enum ValueSerializer {
         case .int(let number): return .number(number)
         case .float(let double): return .number(.float(double))
         case .string(let text): return .string(text)
-        case .list(let items): return .array(items.map { write($0, counts: counts, ids: &ids) })
+        case .list(let items): return .array(items.map { write($0, counts: counts, ids: &ids, available: available) })
         case .dict(let items):
             var object = JSONObject()
-            for (key, item) in items { _ = object.updateValue(write(item, counts: counts, ids: &ids), forKey: key) }
+            for (key, item) in items { _ = object.updateValue(write(item, counts: counts, ids: &ids, available: available), forKey: key) }
             return .object(object)
         case .bytes(let bytes):
             return marker("__bytes__", JSONObject([("value", .string(String(decoding: bytes, as: UTF8.self)))]))
         case .slice(let start, let stop, let step):
-            return marker("__slice__", JSONObject([("start", write(start, counts: counts, ids: &ids)), ("stop", write(stop, counts: counts, ids: &ids)),
-                                                   ("step", write(step, counts: counts, ids: &ids))]))
+            return marker("__slice__", JSONObject([("start", write(start, counts: counts, ids: &ids, available: available)), ("stop", write(stop, counts: counts, ids: &ids, available: available)),
+                                                   ("step", write(step, counts: counts, ids: &ids, available: available))]))
         case .ellipsis:
             return marker("__ellipsis__", JSONObject())
         case .array(let array):
@@ -97,7 +125,7 @@ public enum ValueSerializer {
         case .object(let instance):
             var object = JSONObject([
                 ("module", instance.module.map(JSONValue.string) ?? .null), ("class_name", .string(instance.className)),
-                ("config", write(instance.config, counts: counts, ids: &ids)),
+                ("config", write(instance.config, counts: counts, ids: &ids, available: available)),
                 ("registered_name", instance.registeredName.map(JSONValue.string) ?? .null),
             ])
             if let build = instance.buildConfig { _ = object.updateValue(build, forKey: "build_config") }
@@ -106,7 +134,7 @@ public enum ValueSerializer {
             if counts[key, default: 0] > 1 {
                 let id = ids[key] ?? ids.count
                 ids[key] = id
-                _ = object.updateValue(.number(.integer(id)), forKey: "shared_object_id")
+                _ = object.updateValue(.number(.integer(available[id])), forKey: "shared_object_id")
             }
             return .object(object)
         }
