@@ -13,7 +13,7 @@ public final class KerasModel: @unchecked Sendable {
     /// How it was loaded.
     public let options: LoadOptions
     /// Stored objects kept without being modelled (the optimizer's state when compiling).
-    let retainedObjects: [RetainedObject]
+    var retainedObjects: [RetainedObject]
     /// The warnings Keras would have issued while loading, in order: with ``LoadOptions/skipMismatch``,
     /// the aggregated "A total of N objects could not be loaded…" message of the skipped objects (Keras
     /// warns once per load, SL:692, 709-710), or for legacy files one "Skipping loading weights for…"
@@ -150,7 +150,8 @@ enum DryRun {
     private static func containsUnbuilt(_ model: any ModelLayer) -> Bool {
         model.layers.contains { layer in
             if let nested = layer as? any ModelLayer { return containsUnbuilt(nested) }
-            return !layer.isBuilt && !(layer is InputLayer)
+            return !layer.isBuilt && !(layer is InputLayer) && !(layer is OperationLayer) && !BuiltAtInit.classNames.contains(layer.className)
         }
     }
 }
+

@@ -23,6 +23,9 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "Where to write: a .keras, .weights.h5 or legacy .h5 path, or a folder (a directory or a path ending in '/').")
     var output: String
 
+    @Flag(help: "Print the wall time of the load and of the save to standard error (`timing load 0.123456 s`).")
+    var timings = false
+
     @Flag(help: "Keep OUT if it exists (fail instead of replacing it).")
     var noOverwrite = false
 
@@ -40,7 +43,12 @@ struct ConvertCommand: ParsableCommand {
 
     func run() throws {
         do {
+            let clock = ContinuousClock()
+            let loadStarted = clock.now
             let model = try loadModel(from: input)
+            if timings { Timing.report("load", since: loadStarted, clock) }
+            let saveStarted = clock.now
+            defer { if timings { Timing.report("save", since: saveStarted, clock) } }
             if writesFolder {
                 try model.save(to: output, overwrite: !noOverwrite, zipped: false)
                 return

@@ -28,14 +28,24 @@ struct PredictCommand: ParsableCommand {
     @Flag(help: "Load with safe mode off (lambdas load but never run).")
     var unsafe = false
 
+    @Flag(help: "Print the wall time of the load and of each predict to standard error (`timing load 0.123456 s`).")
+    var timings = false
+
+    @Option(help: "Run predict this many times (the outputs of the last run are written); with --timings, for warm timings.")
+    var `repeat`: Int = 1
+
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one --input") }
         guard !outputs.isEmpty else { throw ValidationError("give at least one --output") }
+        guard (1...1000).contains(`repeat`) else { throw ValidationError("--repeat must be 1 to 1000") }
     }
 
     func run() throws {
         do {
+            let clock = ContinuousClock()
+            var started = clock.now
             let loaded = try loadModel(from: model, options: LoadOptions(safeMode: !unsafe))
+            if timings { Timing.report("load", since: started, clock) }
             var tensors: [Tensor] = []
             for path in inputs {
                 let bytes: ByteView
@@ -45,7 +55,12 @@ struct PredictCommand: ParsableCommand {
                 }
                 tensors.append(try Tensor(try NpyArray.read(bytes)))
             }
-            let results = try loaded.predict(tensors)
+            var results: [Tensor] = []
+            for _ in 0..<`repeat` {
+                started = clock.now
+                results = try loaded.predict(tensors)
+                if timings { Timing.report("predict", since: started, clock) }
+            }
             guard results.count == outputs.count else {
                 FileHandleOutput.standardError("kconform: the model has \(results.count) outputs, \(outputs.count) --output given\n")
                 throw ExitCode(2)
