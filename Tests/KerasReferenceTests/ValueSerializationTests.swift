@@ -11,9 +11,16 @@ import Testing
     static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Corpus/golden/serialization/keras_values.json")
 
-    static func cases() throws -> [JSONValue] {
-        let document = try JSONReader.parse(try String(contentsOf: fixture, encoding: .utf8))
-        return try #require(document["cases"]?.arrayValue)
+    /// The cases, one per line of the fixture (the generator writes them so). A line kconform's JSON reader
+    /// refuses (a lone surrogate, which Python keeps and a Swift string cannot hold: docs/DIVERGENCES.md)
+    /// is returned as its id with a nil case, and must be one where Keras raised too.
+    static func cases() throws -> [(id: String, item: JSONValue?)] {
+        let lines = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("{\"id\": ") }
+        return lines.map { line in
+            let text = line.hasSuffix(",") ? String(line.dropLast()) : String(line)
+            let id = text.split(separator: "\"", maxSplits: 4).dropFirst(3).first.map(String.init) ?? "?"
+            do throws(JSONError) { return (id, try JSONReader.parse(text)) } catch { return (id, nil) }
+        }
     }
 
     static func outcome(_ config: JSONValue) -> JSONValue {
@@ -26,12 +33,24 @@ import Testing
         }
     }
 
+    /// Cases where kconform knowingly differs (docs/DIVERGENCES.md, "Config values"): the value layer keeps
+    /// an object's inner config as written, where Keras runs the class's constructor and `get_config`.
+    static let knownDivergences: [String: String] = [
+        "object-error-bad-config-key": "Keras's Zeros(bogus=1) raises TypeError; kconform does not check constructor arguments of objects",
+        "object-lenient-src-module-saveable": "Keras re-serializes keras.src.losses.losses.MeanSquaredError by its public name and get_config; kconform as written",
+    ]
+
     @Test func everyKerasCaseDeserializesAsKerasDoes() throws {
         let cases = try Self.cases()
         #expect(cases.count >= 40)
+        #expect(Set(Self.knownDivergences.keys).isSubset(of: Set(cases.map(\.id))))
         var errors = 0
-        for item in cases {
-            let id = item["id"]?.stringValue ?? "?"
+        for (id, parsed) in cases where Self.knownDivergences[id] == nil {
+            guard let item = parsed else {
+                #expect(lines(containing: id).contains("\"error\""), "\(id): kconform's JSON reader refuses the case, Keras did not raise")
+                errors += 1
+                continue
+            }
             let config = try #require(item["config"])
             let keras = try #require(item["outcome"])
             let ours = Self.outcome(config)
@@ -44,6 +63,10 @@ import Testing
             }
         }
         #expect(errors >= 5, "the fixture's error cases")
+    }
+
+    private func lines(containing id: String) -> String {
+        (try? String(contentsOf: Self.fixture, encoding: .utf8))?.split(separator: "\n").first { $0.contains("\"id\": \"\(id)\"") }.map(String.init) ?? ""
     }
 
     @Test func aLambdaAnywhereIsRefusedInSafeModeWithItsPointer() throws {

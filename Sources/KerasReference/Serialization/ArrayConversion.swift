@@ -22,7 +22,9 @@ enum ArrayConversion {
             }
             type = infer(leaves)
         case .string(let name):
-            guard let known = ArrayDType(rawValue: name), kind == .tensor || known.numpyKnows else {
+            // NumPy also takes Python's type names: `np.dtype("float")` is float64, `np.dtype("int")` int64.
+            let aliases: [String: ArrayDType] = kind == .numpy ? ["float": .float64, "int": .int64] : [:]
+            guard let known = ArrayDType(rawValue: name) ?? aliases[name], kind == .tensor || known.numpyKnows else {
                 throw ValueDeserializer.invalid(kind == .tensor ? "Invalid dtype: \(name)" : "data type '\(name)' not understood", pointer + "/dtype")
             }
             type = known

@@ -51,6 +51,8 @@ extension KerasValue {
         public let name: String
         /// The envelope's `registered_name`.
         public let registeredName: String?
+        /// Whether the safety policy resolved it to one of Keras's own functions (not a registration).
+        public let isKerasFunction: Bool
     }
 
     /// The dict's value for `key`, when this is a dict holding it.

@@ -89,7 +89,8 @@ public struct ValueDeserializer {
         case "__keras_tensor__":
             let shape = try Self.symbolicShape(try field("shape"), at + "/shape")
             let dtype = try field("dtype")
-            guard let name = dtype.stringValue, Self.tensorDTypes.contains(name) else {
+            // `KerasTensor(shape, dtype=None)` takes `floatx()`.
+            guard let name = dtype == .null ? "float32" : dtype.stringValue, Self.tensorDTypes.contains(name) else {
                 throw Self.invalid("Invalid dtype: \(dtype)", at + "/dtype")
             }
             return .kerasTensor(SymbolicTensor(shape: shape, dtype: name, history: try field("keras_history")))
@@ -140,10 +141,12 @@ public struct ValueDeserializer {
         let module = object["module"]?.stringValue
         let registered = Self.registeredName(object, className: "function")
         let verdict = policy.allowedFunction(module: module, name: name, registeredName: registered)
-        if case .refused(let rule, let reason) = verdict, options.customObjects[name] == nil, registered.map({ options.customObjects[$0] }) == nil {
+        if case .refused(let rule, let reason) = verdict, options.customObjects[name] == nil, registered.flatMap({ options.customObjects[$0] }) == nil {
             throw ReferenceError(ReferenceError.Code.unknownClass, "\(reason) (\(rule.id))", at: pointer)
         }
-        return .function(KerasValue.FunctionReference(module: module, name: name, registeredName: registered))
+        var isKerasFunction = false
+        if case .allowed = verdict { isKerasFunction = true }
+        return .function(KerasValue.FunctionReference(module: module, name: name, registeredName: registered, isKerasFunction: isKerasFunction))
     }
 
     private mutating func instance(_ className: String, object: JSONObject, inner: JSONValue, _ pointer: String) throws(ReferenceError) -> KerasValue {
@@ -155,11 +158,18 @@ public struct ValueDeserializer {
         if let sharedID, let existing = shared[sharedID] { return .object(existing) }
         let module = object["module"]?.stringValue
         let registered = Self.registeredName(object, className: className)
-        var verdict = policy.allowed(module: module, className: className, registeredName: registered)
+        // Keras 3 resolves a class without a module only among custom objects (`_retrieve_class_or_fn`);
+        // the by-name lookup of legacy configs is the legacy loader's, not this one's.
+        var verdict = module == nil
+            ? SafetyVerdict.refused(Rule.unknownObject, "\(className) has no module; Keras resolves it only to a custom object")
+            : policy.allowed(module: module, className: className, registeredName: registered)
         if case .refused(let rule, let reason) = verdict {
             let custom = [registered, className].compactMap { $0 }.first { options.customObjects[$0] != nil }
             guard let custom else { throw ReferenceError(ReferenceError.Code.unknownClass, "\(reason) (\(rule.id))", at: pointer) }
             verdict = .registered(AllowRegistration(custom) ?? AllowRegistration("Custom>\(custom)")!)
+        }
+        if case .allowed(let object) = verdict, object.canonicalName.hasSuffix("DTypePolicy"), !object.canonicalName.hasSuffix("QuantizedDTypePolicy") {
+            try Self.checkPolicyName(members["name"], pointer + "/config/name")
         }
         let config = try dict(members, pointer + "/config", markers: false)
         let made = KerasInstance(
@@ -167,6 +177,16 @@ public struct ValueDeserializer {
             config: config, buildConfig: Self.truthy(object["build_config"]), compileConfig: Self.truthy(object["compile_config"]), verdict: verdict)
         if let sharedID { shared[sharedID] = made }
         return .object(made)
+    }
+
+    /// `DTypePolicy(name)`'s check: a float dtype, or `mixed_float16` / `mixed_bfloat16` (`"mixed_int8"` is
+    /// Keras's "Cannot convert ... to a mixed precision DTypePolicy").
+    private static func checkPolicyName(_ name: JSONValue?, _ pointer: String) throws(ReferenceError) {
+        let valid: Set<String> = ["float16", "bfloat16", "float32", "float64", "mixed_float16", "mixed_bfloat16"]
+        guard let name else { return }
+        guard let text = name.stringValue, valid.contains(text) else {
+            throw invalid("DTypePolicy name \(name) is none of \(valid.sorted())", pointer)
+        }
     }
 
     /// `config.get("registered_name", class_name)` (SER:719): the class name when the key is absent, nil when null.

@@ -117,6 +117,12 @@ public enum ValueSerializer {
             return marker("__keras_tensor__", JSONObject([("shape", shape), ("dtype", .string(tensor.dtype)), ("keras_history", .null)]))
         case .lambda(let object), .typeSpec(let object):
             return .object(object)
+        case .function(let function) where function.isKerasFunction:
+            // A Keras function is written by its name, whatever module the file named (observed).
+            return .object(JSONObject([
+                ("module", .string("builtins")), ("class_name", .string("function")), ("config", .string(function.name)),
+                ("registered_name", .string("function")),
+            ]))
         case .function(let function):
             return .object(JSONObject([
                 ("module", function.module.map(JSONValue.string) ?? .null), ("class_name", .string("function")),
