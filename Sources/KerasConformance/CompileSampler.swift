@@ -5,9 +5,10 @@ import KerasJSON
 /// object; zero to two metrics. Every object starts from its Keras 3.15.1 template (``KerasTemplates``).
 ///
 /// Losses and metrics are the ones defined for any float prediction shape, so the config also compiles for
-/// the generated model's outputs. A generated model has no optimizer variables (it was never trained):
-/// Keras builds the optimizer on load and finds nothing to restore, as for a model compiled and saved
-/// before its first step.
+/// the generated model's outputs. ``drawVariant(_:_:)`` then picks the optimizer's variant (SGD with or
+/// without momentum, Adam with or without amsgrad, RMSprop's momentum and centered), whose state layout the
+/// `optimizer_slots` templates give (``OptimizerSlots``); ``GeneratedModel/instantiate(options:)`` gives the
+/// model that state as after a few training steps.
 struct CompileSampler {
     let catalogue = TemplateCatalogue.shared
 
@@ -34,5 +35,15 @@ struct CompileSampler {
             .setting("optimizer", optimizer)
             .setting("loss", loss)
             .setting("metrics", metrics.isEmpty ? .null : .array(metrics))
+    }
+
+    /// `compileConfig` with its optimizer turned into one of its class's drawn variants (its overrides set).
+    func drawVariant(_ compileConfig: JSONValue, _ choices: inout Choices) -> JSONValue {
+        guard let optimizer = compileConfig["optimizer"], let className = optimizer["class_name"]?.stringValue else { return compileConfig }
+        let variants = OptimizerSlots.variants(of: className)
+        guard !variants.isEmpty else { return compileConfig }
+        let variant = choices.element(of: variants)
+        guard case .object(let overrides) = variant.overrides else { return compileConfig }
+        return compileConfig.setting("optimizer", optimizer.settingConfig(overrides.map { ($0.key, $0.value) }))
     }
 }

@@ -1,3 +1,4 @@
+import KerasBytes
 import KerasJSON
 import KerasReference
 
@@ -35,13 +36,17 @@ public struct GeneratedModel: Sendable {
     public let weightSeed: UInt64
     /// The seed of the inputs' values.
     public let inputSeed: UInt64
+    /// The seed of the optimizer state's values; nil when the model is not compiled.
+    public let optimizerSeed: UInt64?
 
     /// `config.json` as Keras writes it (`json.dumps`).
     public var configBytes: [UInt8] { JSONWriter.dumpBytes(config) }
 
     /// The model built by the reference core with seeded random weights: values in [-0.5, 0.5] (variances
     /// in [0.25, 1.5]), stored in the variable dtype of the policy (`float16` and `bfloat16` policies store
-    /// their own dtype; the mixed ones store float32), so a variable read in the wrong order shows.
+    /// their own dtype; the mixed ones store float32), so a variable read in the wrong order shows. A
+    /// compiled model also carries its optimizer's state as after a few training steps (see
+    /// ``optimizerState(for:)``).
     public func instantiate(options: LoadOptions = LoadOptions()) throws(ReferenceError) -> KerasModel {
         let model = try KerasModel.build(config: config, options: options)
         var choices = Choices(seed: weightSeed)
@@ -57,7 +62,59 @@ public struct GeneratedModel: Sendable {
                 try variable.assign(values, as: dtype)
             }
         }
+        if let state = try optimizerState(for: model) {
+            model.setOptimizerState(name: state.name, variables: state.variables.map { ($0.variable.dtype, $0.variable.shape, ByteView(copying: $0.bytes)) })
+        }
         return model
+    }
+
+    /// The optimizer state of the compiled model `model` (this model, instantiated) as after a few training
+    /// steps, in the layout Keras 3.15.1 writes for its optimizer variant (``OptimizerSlots``) over the
+    /// model's trainable variables in `model.trainable_variables` order: `iteration` in 1...20, the
+    /// learning rate of the config when it is a plain float, every slot with its variable's shape and dtype
+    /// and seeded values on a grid of 1/256 in [-0.5, 0.5] ([0, 0.5] for second moments, accumulators and
+    /// norms), exact in float16 and bfloat16. Nil when the config has no compile config or no known
+    /// optimizer; the `name` is the optimizer's config name, which Keras writes on `/optimizer/vars`.
+    public func optimizerState(for model: KerasModel) throws(ReferenceError) -> (name: String?, variables: [(variable: OptimizerSlots.Variable, bytes: [UInt8])])? {
+        guard let seed = optimizerSeed, let optimizer = config["compile_config"]?["optimizer"],
+              let slots = OptimizerSlots.variant(of: optimizer) else { return nil }
+        let rate = optimizer["config"]?["learning_rate"]
+        let trainable = TrainableVariables.of(model).map { ($0.name, $0.variable.dtype, $0.variable.shape) }
+        var choices = Choices(seed: seed)
+        var result: [(variable: OptimizerSlots.Variable, bytes: [UInt8])] = []
+        for variable in slots.variables(for: trainable, floatLearningRate: rate?.numberValue != nil) {
+            let count = variable.shape.reduce(1, *)
+            let values: [Double]
+            switch variable.name {
+            case "iteration": values = [Double(choices.int(in: 1...20))]
+            case "learning_rate": values = [rate?.doubleValue ?? 0]
+            default:
+                values = (0..<count).map { _ in Double(variable.nonnegative ? choices.int(in: 0...128) : choices.int(in: -128...128)) / 256 }
+            }
+            guard let bytes = Self.bytes(values, dtype: variable.dtype) else {
+                throw ReferenceError(ReferenceError.Code.unsupportedDType, "optimizer variable \(variable.name) of dtype \(variable.dtype)", at: "optimizer/vars")
+            }
+            result.append((variable, bytes))
+        }
+        return (optimizer["config"]?["name"]?.stringValue, result)
+    }
+
+    /// `values` as little-endian `dtype` bytes (values of the 1/256 grid are exact in every float dtype).
+    private static func bytes(_ values: [Double], dtype: String) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
+        for value in values {
+            switch dtype {
+            case "int32": append(Int32(value))
+            case "int64": append(Int64(value))
+            case "float32": append(Float(value).bitPattern)
+            case "float64": append(value.bitPattern)
+            case "float16": append(Float16(value).bitPattern)
+            case "bfloat16": append(UInt16(truncatingIfNeeded: Float(value).bitPattern >> 16))
+            default: return nil
+            }
+        }
+        return bytes
     }
 
     /// Seeded inputs of `batch` samples: floats in [-1, 1], token ids below the vocabulary.

@@ -43,9 +43,18 @@ public struct ModelGenerator: Sendable {
             state = graph.state
             config = root
         }
-        if choices.bool(settings.compileProbability) { config = config.setting("compile_config", CompileSampler().draw(&choices)) }
+        let compiled = choices.bool(settings.compileProbability)
+        if compiled { config = config.setting("compile_config", CompileSampler().draw(&choices)) }
+        let weightSeed = choices.seed(), inputSeed = choices.seed()
+        // Drawn last, so that the draws before (and every uncompiled model) are what they were before
+        // compiled models carried optimizer state.
+        var optimizerSeed: UInt64?
+        if compiled, let compileConfig = config["compile_config"] {
+            config = config.setting("compile_config", CompileSampler().drawVariant(compileConfig, &choices))
+            optimizerSeed = choices.seed()
+        }
         return GeneratedModel(config: config, inputs: inputs, kind: functional ? .functional : .sequential, layerClasses: state.classes,
-                              policy: policy, weightSeed: choices.seed(), inputSeed: choices.seed())
+                              policy: policy, weightSeed: weightSeed, inputSeed: inputSeed, optimizerSeed: optimizerSeed)
     }
 }
 

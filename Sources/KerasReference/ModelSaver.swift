@@ -14,6 +14,21 @@ struct RetainedObject: Sendable {
 }
 
 extension KerasModel {
+    /// The variables of the optimizer's state (`/optimizer/vars/0..n-1`: dtype, shape, little-endian bytes),
+    /// as loaded with `compile` or set by ``setOptimizerState(name:variables:)``; empty when there is none.
+    public var optimizerVariables: [(dtype: String, shape: [Int], bytes: ByteView)] {
+        retainedObjects.first { $0.path == "optimizer" }?.variables ?? []
+    }
+
+    /// Replaces the optimizer's stored state with `variables`, saved as `/optimizer/vars/0..n-1` with the
+    /// group attribute `name` (the optimizer's name), as Keras saves a compiled model after training
+    /// (FORMAT.md 4.3). The caller gives the variables in Keras's order and dtypes; nothing is checked
+    /// against the compile config. An empty list removes the state.
+    public func setOptimizerState(name: String?, variables: [(dtype: String, shape: [Int], bytes: ByteView)]) {
+        retainedObjects.removeAll { $0.path == "optimizer" || $0.path.hasPrefix("optimizer/") }
+        if !variables.isEmpty { retainedObjects.append(RetainedObject(path: "optimizer", name: name, variables: variables)) }
+    }
+
     /// The Keras version written to `metadata.json`: the one kconform conforms to.
     public static let kerasVersion = "3.15.1"
 

@@ -2,20 +2,28 @@
 and predicts, on the kit's inputs, what kconform predicted (the kit format: Tests/python/README-kit.md).
 
 Environment: KCONFORM (the binary), KCONFORM_GEN_SEED (default 7), KCONFORM_GEN_COUNT (default 24),
-KCONFORM_GEN_MAX_LAYERS (default: kconform's). One test per model, plus one for the manifest.
+KCONFORM_GEN_MAX_LAYERS (default: kconform's). One test per model, plus one for the manifest; and for every
+compiled model (a `compile_config` in its config), one test that Keras restores the optimizer state kconform
+wrote (`/optimizer/vars`) without skipping it.
 """
 import atexit
 import importlib.util
+import io
 import json
+import logging
 import os
 import pathlib
 import shutil
 import subprocess
 import tempfile
+import warnings
+import zipfile
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
 
+import h5py  # noqa: E402
 import keras  # noqa: E402
+import ml_dtypes  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
@@ -51,6 +59,14 @@ def make_kit():
 
 KIT, MANIFEST, KIT_ERROR = make_kit()
 MODELS = sorted(MANIFEST["models"]) if MANIFEST else []
+
+
+def is_compiled(name):
+    with zipfile.ZipFile(KIT / MANIFEST["models"][name]["file"]) as archive:
+        return bool(json.loads(archive.read("config.json")).get("compile_config"))
+
+
+COMPILED = [name for name in MODELS if is_compiled(name)]
 
 
 def test_kit_manifest_follows_the_format():
@@ -142,3 +158,71 @@ def test_keras_loads_and_predicts_kit_model(name):
         twin_problem = kit_format.low_precision_difference(expected, predicted, twin)
         problem = None if twin_problem is None else f"{problem}; and against the float32 twin: {twin_problem}"
     assert problem is None, f"Keras against kconform: {problem}; {replay}"
+
+
+def stored_optimizer_state(path):
+    """`/optimizer/vars` of the archive's `model.weights.h5`: its `name` attribute and (dtype, array) per
+    index, bfloat16 datasets (opaque, `dtype` attribute) decoded as Keras decodes them (SL:1452-1460)."""
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("model.weights.h5")
+    with h5py.File(io.BytesIO(data), "r") as weights:
+        assert "optimizer/vars" in weights, "no /optimizer/vars in a compiled model's weights"
+        group = weights["optimizer/vars"]
+        assert sorted(group.keys(), key=int) == [str(i) for i in range(len(group))], sorted(group.keys())
+        state = []
+        for index in range(len(group)):
+            dataset = group[str(index)]
+            if dataset.attrs.get("dtype") == "bfloat16":
+                state.append(("bfloat16", np.array(dataset).view(ml_dtypes.bfloat16)))
+            else:
+                array = np.array(dataset)
+                state.append((str(array.dtype), array))
+        return group.attrs.get("name"), state
+
+
+@pytest.mark.parametrize("name", COMPILED or [pytest.param("kit", marks=pytest.mark.skip("no compiled model in the kit"))])
+def test_keras_restores_kit_optimizer_state(name):
+    """Keras 3.15.1 loads the compiled model with compile=True, builds its optimizer over the model's
+    trainable variables, and restores exactly the state kconform wrote: as many variables (no "Skipping
+    variable loading for optimizer" warning), each with the stored dtype, shape and values."""
+    entry = MANIFEST["models"][name]
+    replay = f"replay: {entry.get('replay')} (kit {KIT}, model {name}, layers {entry.get('layers')}, policy {entry.get('policy')})"
+    stored_name, stored = stored_optimizer_state(KIT / entry["file"])
+    keras.backend.clear_session()
+    records = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            records.append(record.getMessage())
+
+    handler = Capture()
+    logging.getLogger().addHandler(handler)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                model = keras.saving.load_model(KIT / entry["file"], safe_mode=True, compile=True)
+            except Exception as error:  # noqa: BLE001 - as in test_keras_loads_and_predicts_kit_model
+                defect = keras_defect(entry, error=error)
+                if defect:
+                    pytest.xfail(f"known Keras defect (docs/DIVERGENCES.md): {defect}")
+                raise
+    finally:
+        logging.getLogger().removeHandler(handler)
+    messages = [str(w.message) for w in caught] + records
+    skipped = [m for m in messages if "Skipping variable loading for optimizer" in m or "could not be loaded" in m]
+    assert not skipped, f"Keras skipped state: {skipped}; {replay}"
+    optimizer = model.optimizer
+    assert optimizer is not None and optimizer.built, f"the optimizer was not built on load; {replay}"
+    assert stored_name == optimizer.name, f"/optimizer/vars name {stored_name!r}, Keras's optimizer {optimizer.name!r}; {replay}"
+    variables = optimizer.variables
+    layout = [(v.path, str(v.dtype), tuple(v.shape)) for v in variables]
+    assert len(stored) == len(variables), f"{len(stored)} stored variables, Keras's optimizer has {len(variables)}: {layout}; {replay}"
+    for index, ((dtype, array), variable) in enumerate(zip(stored, variables)):
+        where = f"/optimizer/vars/{index} for {variable.path}"
+        assert dtype == str(variable.dtype), f"{where}: stored {dtype}, Keras's variable is {variable.dtype}; {replay}"
+        assert array.shape == tuple(variable.shape), f"{where}: stored {array.shape}, Keras's variable is {tuple(variable.shape)}; {replay}"
+        restored = keras.ops.convert_to_numpy(variable.value)
+        assert restored.dtype == array.dtype and np.array_equal(restored, array), f"{where}: Keras holds {restored}, stored {array}; {replay}"
+    iteration = keras.ops.convert_to_numpy(optimizer.iterations)
+    assert 1 <= int(iteration) <= 20, f"iterations {iteration}: not a state 'after a few steps'; {replay}"

@@ -12,14 +12,19 @@ Usage:    KERAS_BACKEND=jax /work/venv/bin/python scripts/conformance/make_templ
 """
 
 import argparse
+import io
 import json
 import os
+import tempfile
+import zipfile
 
 os.environ["KERAS_BACKEND"] = "jax"
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import h5py  # noqa: E402
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 L = keras.layers
 
@@ -123,6 +128,179 @@ METRICS = ["MeanSquaredError", "MeanAbsoluteError", "RootMeanSquaredError", "Log
 METRIC_STRINGS = ["mse", "mae", "mape", "msle", "cosine_similarity"]
 
 
+# Optimizer variants whose saved state differs in layout: config overrides of each optimizer template.
+# `drawn: False` variants are recorded for reference only (the compile sampler never draws them).
+OPTIMIZER_VARIANTS = {
+    "SGD": ("SGD", {}, True),
+    "SGD_momentum": ("SGD", {"momentum": 0.9}, True),
+    "Adam": ("Adam", {}, True),
+    "Adam_amsgrad": ("Adam", {"amsgrad": True}, True),
+    "AdamW": ("AdamW", {}, True),
+    "AdamW_amsgrad": ("AdamW", {"amsgrad": True}, True),
+    "Nadam": ("Nadam", {}, True),
+    "RMSprop": ("RMSprop", {}, True),
+    "RMSprop_momentum": ("RMSprop", {"momentum": 0.9}, True),
+    "RMSprop_centered": ("RMSprop", {"centered": True}, True),
+    "RMSprop_momentum_centered": ("RMSprop", {"momentum": 0.9, "centered": True}, True),
+    "Adagrad": ("Adagrad", {}, True),
+    "Adadelta": ("Adadelta", {}, True),
+    "Adamax": ("Adamax", {}, True),
+    "Ftrl": ("Ftrl", {}, True),
+    "Lion": ("Lion", {}, True),
+    "Adam_ema": ("Adam", {"use_ema": True}, False),
+    "Adam_accumulation": ("Adam", {"gradient_accumulation_steps": 2}, False),
+}
+# Slots that hold second moments, accumulators or norms: Keras keeps them non-negative (checked on the
+# observed state below).
+NONNEGATIVE_SLOTS = {"velocity", "velocity_hat", "accumulator", "accumulated_grad", "accumulated_delta_var", "norm"}
+
+
+def trained_state(optimizer, layers):
+    """Compiles `Input(2) -> layers`, trains 2 steps, saves; returns (trainable variables, the optimizer's
+    variables as (name, dtype, shape, values) in the order of `/optimizer/vars`, the `vars` name attribute,
+    every HDF5 group under `optimizer`)."""
+    keras.backend.clear_session()
+    model = keras.Sequential([keras.Input((2,))] + layers)
+    model.compile(optimizer=optimizer, loss="mse")
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(4, 2)).astype("float32"), rng.normal(size=(4, model.outputs[0].shape[-1])).astype("float32")
+    model.fit(x, y, batch_size=2, epochs=1, verbose=0)
+    with tempfile.TemporaryDirectory() as directory:
+        path = os.path.join(directory, "model.keras")
+        model.save(path)
+        with zipfile.ZipFile(path) as archive:
+            data = archive.read("model.weights.h5")
+    groups = []
+    with h5py.File(io.BytesIO(data), "r") as weights:
+        weights["optimizer"].visit(lambda name: groups.append(name) if isinstance(weights["optimizer"][name], h5py.Group) else None)
+        stored = weights["optimizer/vars"]
+        names = [variable.path for variable in model.optimizer.variables]
+        assert len(stored) == len(names), (optimizer, len(stored), names)
+        state = [(name, str(stored[str(i)].dtype), list(stored[str(i)].shape), np.array(stored[str(i)]))
+                 for i, name in enumerate(names)]
+        assert stored.attrs["name"] == model.optimizer.name, (optimizer, stored.attrs["name"])
+        vars_name = stored.attrs["name"]
+    return [v.path.replace("/", "_") for v in model.trainable_variables], [v for v in model.trainable_variables], state, vars_name, groups
+
+
+def slot_layout(key, class_name, overrides):
+    """The `/optimizer/vars` layout Keras writes for optimizer variant `key`, as a rule over the model's
+    trainable variables: `scalar` entries (with their dtype, or `first_variable` for the dtype of the first
+    trainable variable) and `each_variable` blocks (for each trainable variable in order, one slot per name,
+    with that variable's shape and dtype). The learning-rate entry is marked `float_learning_rate` (absent
+    with a schedule). The rule is derived from one model and checked against two others."""
+    def make(rate=None):
+        config = dict(overrides)
+        if rate is not None:
+            config["learning_rate"] = rate
+        return getattr(keras.optimizers, class_name)(**config)
+
+    def owner(prefixes, name):
+        local = name.split("/", 1)[-1]
+        for index, prefix in enumerate(prefixes):
+            if local.startswith(prefix + "_"):
+                return index, local[len(prefix) + 1:]
+        return None, local
+
+    def parse(prefixes, state):
+        layout, position = [], 0
+        while position < len(state):
+            name, dtype, shape, _ = state[position]
+            index, slot = owner(prefixes, name)
+            if index is None:
+                layout.append({"name": slot, "dtype": dtype, "shape": "scalar"})
+                position += 1
+                continue
+            assert index == 0, (key, name)
+            slots = []
+            while position + len(slots) < len(state) and owner(prefixes, state[position + len(slots)][0])[0] == 0:
+                slots.append(owner(prefixes, state[position + len(slots)][0])[1])
+            layout.append({"each_variable": slots})
+            position += len(slots) * len(prefixes)
+        return layout
+
+    def expand(layout, prefixes, variables, float_rate):
+        out = []
+        for entry in layout:
+            if "each_variable" in entry:
+                for prefix, variable in zip(prefixes, variables):
+                    for slot in entry["each_variable"]:
+                        out.append((f"{prefix}_{slot}", str(variable.dtype), list(variable.shape)))
+            elif entry.get("float_learning_rate") and not float_rate:
+                continue
+            else:
+                dtype = str(variables[0].dtype) if entry["dtype"] == "first_variable" else entry["dtype"]
+                out.append((entry["name"], dtype, []))
+        return out
+
+    prefixes, variables, state, vars_name, groups = trained_state(make(), [L.Dense(3)])
+    assert groups == ["vars"], (key, groups)
+    layout = parse(prefixes, state)
+    for entry in layout:
+        if entry.get("name") == "learning_rate":
+            entry["float_learning_rate"] = True
+    # A float16 model: scalars whose dtype follows the variables' are `first_variable`.
+    half = [L.Dense(3, dtype="float16"), L.BatchNormalization(dtype="float16"), L.Dense(2, dtype="float16")]
+    prefixes16, variables16, state16, _, _ = trained_state(make(), half)
+    for entry, observed in zip([e for e in layout if "name" in e], [s for s in state16 if owner(prefixes16, s[0])[0] is None]):
+        if observed[1] != entry["dtype"]:
+            assert observed[1] == "float16" and entry["dtype"] == "float32", (key, entry, observed)
+            entry["dtype"] = "first_variable"
+    for entry in layout:
+        if "name" in entry:
+            entry["nonnegative"] = entry["name"] not in ("iteration", "learning_rate")
+        else:
+            entry["nonnegative"] = [slot in NONNEGATIVE_SLOTS for slot in entry["each_variable"]]
+    checks = [(prefixes, variables, state, True), (prefixes16, variables16, state16, True)]
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.01, 10, 0.9)
+    prefixes_s, variables_s, state_s, _, _ = trained_state(make(schedule), [L.Dense(3), L.Dense(2, use_bias=False)])
+    checks.append((prefixes_s, variables_s, state_s, False))
+    for check_prefixes, check_variables, check_state, float_rate in checks:
+        expected = expand(layout, check_prefixes, check_variables, float_rate)
+        observed = [(name.split("/", 1)[-1], dtype, shape) for name, dtype, shape, _ in check_state]
+        assert expected == observed, (key, expected, observed)
+        for (name, _, shape, values), nonnegative in zip(check_state, nonnegative_flags(layout, len(check_prefixes), float_rate)):
+            assert not nonnegative or not (values < 0).any(), (key, name, values)  # float16 training may give NaN
+    return {
+        "class_name": class_name,
+        "config": overrides,
+        "drawn": drawn_variants[key],
+        "layout": layout,
+        # The state Keras writes for `Input(2) -> Dense(3)` (kernel [2, 3], bias [3]), float learning rate.
+        # Names without the optimizer's scope; `/optimizer/vars` carries the optimizer's name as `name`.
+        "example": [[name.split("/", 1)[-1], dtype, shape] for name, dtype, shape, _ in state],
+    }
+
+
+def nonnegative_flags(layout, count, float_rate):
+    flags = []
+    for entry in layout:
+        if "each_variable" in entry:
+            flags += entry["nonnegative"] * count
+        elif not (entry.get("float_learning_rate") and not float_rate):
+            flags.append(entry["nonnegative"])
+    return flags
+
+
+drawn_variants = {key: drawn for key, (_, _, drawn) in OPTIMIZER_VARIANTS.items()}
+
+
+def sublayer_order(layer, call):
+    """The attribute names of `layer._layers` after building: the order of `trainable_variables`."""
+    call(layer)
+    return [next(name for name, value in vars(layer).items() if value is sub) for sub in layer._layers]
+
+
+SUBLAYERS = {
+    "Bidirectional": (lambda: L.Bidirectional(L.LSTM(1)), lambda layer: layer(keras.Input((3, 2)))),
+    "MultiHeadAttention": (lambda: L.MultiHeadAttention(1, 1), lambda layer: layer(keras.Input((3, 2)), keras.Input((3, 2)))),
+    "TimeDistributed": (lambda: L.TimeDistributed(L.Dense(1)), lambda layer: layer(keras.Input((3, 2)))),
+    "SimpleRNN": (lambda: L.SimpleRNN(1), lambda layer: layer(keras.Input((3, 2)))),
+    "LSTM": (lambda: L.LSTM(1), lambda layer: layer(keras.Input((3, 2)))),
+    "GRU": (lambda: L.GRU(1), lambda layer: layer(keras.Input((3, 2)))),
+}
+
+
 def compiled():
     """A model compiled with a string loss and metric: the template of `compile_config`'s fields."""
     model = sequential()
@@ -162,6 +340,10 @@ def main():
         "metrics": {name: serialize(getattr(keras.metrics, name)()) for name in METRICS},
         "metric_strings": {name: name for name in METRIC_STRINGS},
         "compile": {"compile_config": compiled()},
+        # What a compiled model trained a few steps stores in `/optimizer/vars`, per optimizer variant.
+        "optimizer_slots": {key: slot_layout(key, name, overrides) for key, (name, overrides, _) in OPTIMIZER_VARIANTS.items()},
+        # The order of a layer's sub-layers in `_layers` (so in `trainable_variables`), by attribute name.
+        "sublayer_order": {name: sublayer_order(make(), call) for name, (make, call) in SUBLAYERS.items()},
         # Layers Keras marks built in their constructor: they never call build, so Keras writes no
         # `build_config` for them.
         "built_at_init": {name: make().built for name, make in LAYERS.items()},
@@ -183,7 +365,10 @@ enum KerasTemplates {{
     /// One object per line: `<group> <name> <serialized JSON>`; groups are `layers`, `initializers`,
     /// `regularizers`, `constraints`, `policies`, `inputs`, `models`, `optimizers`, `schedules`, `losses`,
     /// `loss_strings`, `metrics`, `metric_strings`, `compile` (a `compile_config` with its fields in Keras's
-    /// order) and `built_at_init` (a layer's `built` after its
+    /// order), `optimizer_slots` (per optimizer variant: its config overrides and the layout of
+    /// `/optimizer/vars` after training, as a rule over the trainable variables, with Keras's state for
+    /// `Input(2) -> Dense(3)` as `example`), `sublayer_order` (a layer's sub-layers in `trainable_variables`
+    /// order, by attribute) and `built_at_init` (a layer's `built` after its
     /// constructor: `true` means Keras writes no `build_config` for it).
     static let lines = """
 {body}
