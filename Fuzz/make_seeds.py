@@ -100,6 +100,19 @@ def seeds():
     weightless["config"]["layers"] = [layer for layer in weightless["config"]["layers"] if layer["class_name"] != "Dense"]
     config_seeds["derived-seq_mlp-without-dense.config.json"] = json.dumps(weightless).encode()
     config_seeds["opt01-golden-seq_mlp.config.json"] = prefixed(0x01, configs["seq_mlp"])
+    # Config values Keras serialized (every marker, shared objects; scripts/conformance/keras_values.py), one
+    # document per kind, for the value deserializer's property.
+    values = GOLDEN / "serialization" / "keras_values.json"
+    kinds = {}
+    for line in values.read_text().splitlines():
+        if line.startswith('{"id": '):
+            case = json.loads(line.rstrip(","))
+            kind = case["id"].split("-")[0]
+            document = json.dumps(case["config"]).encode()
+            if kind not in kinds and "error" not in case["outcome"] and len(document) <= 2048:
+                kinds[kind] = (case["id"], document)
+    for case_id, document in kinds.values():
+        config_seeds[f"values-{case_id}.json"] = document
 
     keras_seeds = {
         "golden-zero_features.keras": small_archive,

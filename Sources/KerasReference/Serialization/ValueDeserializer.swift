@@ -168,7 +168,7 @@ public struct ValueDeserializer {
             guard let custom else { throw ReferenceError(ReferenceError.Code.unknownClass, "\(reason) (\(rule.id))", at: pointer) }
             verdict = .registered(AllowRegistration(custom) ?? AllowRegistration("Custom>\(custom)")!)
         }
-        if case .allowed(let object) = verdict, object.canonicalName.hasSuffix("DTypePolicy"), !object.canonicalName.hasSuffix("QuantizedDTypePolicy") {
+        if case .allowed(let object) = verdict, ["DTypePolicy", "FloatDTypePolicy"].contains(object.canonicalName.split(separator: ".").last ?? "") {
             try Self.checkPolicyName(members["name"], pointer + "/config/name")
         }
         let config = try dict(members, pointer + "/config", markers: false)
