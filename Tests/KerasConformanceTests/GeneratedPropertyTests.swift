@@ -47,7 +47,7 @@ struct PropertyDefectTests {
         changed[0].scalars[0] = Float(bitPattern: changed[0].scalars[0].bitPattern ^ 1)
         for format in SaveFormat.allCases {
             #expect(throws: PropertyViolation.self, "\(format)") {
-                try RoundTripProperty(formats: [format], directory: Self.directory).check(model, config: generated, inputs: inputs, expected: changed, caseName: "defect")
+                try RoundTripProperty(formats: [format], directory: Self.directory).check(model, config: generated, inputs: inputs, expected: changed, caseName: "defect-round-trip")
             }
         }
     }
@@ -67,7 +67,7 @@ struct PropertyDefectTests {
         var seen = Set<Int>()
         for index in 2..<12 {
             let other = GeneratedCase(seed: 5, index: index).model
-            seen.insert(try WeightsOnlyProperty(directory: Self.directory).check(model, config: generated, other: other, inputs: inputs, expected: expected, caseName: "defect").mismatchedObjects)
+            seen.insert(try WeightsOnlyProperty(directory: Self.directory).check(model, config: generated, other: other, inputs: inputs, expected: expected, caseName: "defect-weights-only").mismatchedObjects)
         }
         #expect(seen.contains { $0 > 0 }, "no other architecture differed: the mismatch half of the property never ran")
     }
