@@ -47,11 +47,14 @@ public struct DeclaredShapeCheck: Sendable {
             }
             for (index, shape) in shapes.enumerated() {
                 let elements = Checked.product(shape) ?? Int.max
-                if index < variables.count, variables[index].shape == shape { continue }
-                if index < variables.count, file.weights?.layout == .keras3 {
+                // Keras reads variable i from key "i" (`load_own_variables`), not from the i-th dataset present:
+                // a missing or linked key must not shift the comparison onto its neighbour.
+                let variable = variables.first { $0.key == String(index) }
+                if let variable, variable.shape == shape { continue }
+                if let variable, file.weights?.layout == .keras3 {
                     findings.append(Finding(.configShapeMismatch,
-                                            "\(object.className) declares shape \(shape) for variable \(index), the dataset declares \(variables[index].shape)",
-                                            at: weightsLocation(file, variables[index], pointer: object.pointer)))
+                                            "\(object.className) declares shape \(shape) for variable \(index), the dataset declares \(variable.shape)",
+                                            at: weightsLocation(file, variable, pointer: object.pointer)))
                 }
                 unstored = Checked.add(unstored, elements) ?? Int.max
                 if elements > (largest?.elements ?? 0) { largest = (object, elements) }

@@ -126,9 +126,9 @@ struct WeightsWalker {
             let loaded = Set((0..<index).map(String.init))
             let stray = variables.keys.filter { !loaded.contains($0) }.sorted()
             if let first = stray.first, let sample = variables[first] {
-                let range = index == 0 ? "no key 0" : "keys 0..\(index - 1)"
+                let run = index == 0 ? "there is no key 0" : "they are outside the run of keys 0..\(index - 1)"
                 findings.append(Finding(.varsKeys,
-                                        "keys \(stray.joined(separator: ", ")) are outside \(range) and are never loaded",
+                                        "keys \(stray.joined(separator: ", ")) are never loaded: \(run)",
                                         at: location.with(member: sourceNames[sample.sourceIndex], hdf5Path: sample.hdf5Path)))
                 ordered += stray.compactMap { variables[$0] }
             }

@@ -44,6 +44,16 @@ import Testing
         #expect(!findings.contains { $0.ruleID == Rule.variableBudget.id })
     }
 
+    /// Variable i is compared with key "i", as Keras loads it: in `b1_external_link.keras` key 0 is an external
+    /// link (not a dataset), and the bias under key 1 used to be compared with the kernel's declared shape
+    /// (found by the security report run of 2026-11-22).
+    @Test func aMissingKeyDoesNotShiftTheComparison() throws {
+        let path = CorpusLocation.repositoryRoot.appendingPathComponent("Corpus/attacks/b1_external_link.keras").path
+        let findings = DeclaredShapeCheck().findings(try KerasFile.open(path))
+        #expect(findings.contains { $0.ruleID == Rule.configShapeMismatch.id && $0.message.contains("declares 2 variables, the weights hold 1") })
+        #expect(!findings.contains { $0.message.contains("for variable 0") })
+    }
+
     @Test func giganticLayerExceedsTheBudgetWithoutBeingBuilt() throws {
         let path = CorpusLocation.repositoryRoot.appendingPathComponent("Corpus/attacks/b5_config_giant_layer.keras").path
         let file = try KerasFile.open(path)
