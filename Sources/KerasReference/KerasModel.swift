@@ -77,9 +77,7 @@ func assignWeights(_ weights: WeightsTree, to root: any Layer, skipMismatch: Boo
         guard let model = root as? any ModelLayer else {
             throw ReferenceError(ReferenceError.Code.notAModel, "a legacy file whose config is not a model", at: path)
         }
-        if skipMismatch { return try LegacyWeightsLoader.loadSkippingMismatches(model, tree: weights) }
-        try LegacyWeightsLoader.load(model, tree: weights)
-        return []
+        return try LegacyWeightsLoader.load(model, tree: weights, skipMismatch: skipMismatch)
     }
 }
 

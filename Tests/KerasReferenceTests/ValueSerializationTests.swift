@@ -1,4 +1,5 @@
 import Foundation
+import KerasFormat
 import KerasJSON
 import KerasReference
 import Testing
@@ -103,6 +104,23 @@ import Testing
         #expect(written[0]?["shared_object_id"] == .number(.integer(0)))
         #expect(written[1]?["class_name"] == .string("Zeros"))
         #expect(written[2]?["shared_object_id"] == nil)
+    }
+
+    /// A class resolved only by the load options' custom objects is accepted whatever its lookup name
+    /// (this one has a space, which an `--allow` registration could not hold), and refused without them.
+    @Test func aCustomObjectResolvesAClassThePolicyRefuses() throws {
+        let config = try JSONReader.parse(#"{"module": "my_pkg", "class_name": "Scale", "config": {}, "registered_name": "my pkg>Scale"}"#)
+        @Sendable func refuse(_ envelope: ObjectEnvelope) throws(ReferenceError) -> any Layer {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "never built here")
+        }
+        var withCustom = ValueDeserializer(options: LoadOptions(customObjects: CustomObjects(["my pkg>Scale": refuse])))
+        guard case .object(let instance) = try withCustom.deserialize(config) else {
+            Issue.record("a custom object is an instance")
+            return
+        }
+        #expect(instance.verdict == nil)
+        var without = ValueDeserializer()
+        #expect(throws: ReferenceError.self) { try without.deserialize(config) }
     }
 
     @Test func anUnknownClassIsRefusedWithoutResolvingIt() throws {

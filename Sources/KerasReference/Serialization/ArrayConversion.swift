@@ -13,7 +13,7 @@ enum ArrayConversion {
     static func array(_ kind: KerasArray.Kind, value: JSONValue, dtype: JSONValue, _ pointer: String) throws(ReferenceError) -> KerasArray {
         var shape: [Int] = []
         var leaves: [JSONValue] = []
-        try flatten(value, depth: 0, shape: &shape, leaves: &leaves, pointer + "/value")
+        try flatten(value, shape: &shape, leaves: &leaves, pointer + "/value")
         var type: ArrayDType
         switch dtype {
         case .null:
@@ -24,7 +24,8 @@ enum ArrayConversion {
         case .string(let name):
             // NumPy also takes Python's type names: `np.dtype("float")` is float64, `np.dtype("int")` int64.
             let aliases: [String: ArrayDType] = kind == .numpy ? ["float": .float64, "int": .int64] : [:]
-            guard let known = ArrayDType(rawValue: name) ?? aliases[name], kind == .tensor || known.numpyKnows else {
+            // bfloat16 and float8 too: NumPy alone lacks them, but Keras with JAX imports `ml_dtypes`, which registers them.
+            guard let known = ArrayDType(rawValue: name) ?? aliases[name] else {
                 throw ValueDeserializer.invalid(kind == .tensor ? "Invalid dtype: \(name)" : "data type '\(name)' not understood", pointer + "/dtype")
             }
             type = known
@@ -38,7 +39,7 @@ enum ArrayConversion {
 
     /// The shape of nested lists (NumPy's discovery: every list at one depth has the same length and the
     /// same depth below it) and the leaves in C order.
-    private static func flatten(_ value: JSONValue, depth: Int, shape: inout [Int], leaves: inout [JSONValue], _ pointer: String) throws(ReferenceError) {
+    private static func flatten(_ value: JSONValue, shape: inout [Int], leaves: inout [JSONValue], _ pointer: String) throws(ReferenceError) {
         var level: [JSONValue] = [value]
         var dimensions: [Int] = []
         while true {

@@ -16,10 +16,6 @@ enum ArrayDType: String, CaseIterable, Sendable {
         }
     }
 
-    /// NumPy alone has no bfloat16 (`TypeError: data type 'bfloat16' not understood`), but Keras with JAX
-    /// imports `ml_dtypes`, which registers it: in Keras's process `np.array(x, dtype="bfloat16")` works.
-    var numpyKnows: Bool { true }
-
     var isFloat: Bool { [.float8_e4m3fn, .float8_e5m2, .float16, .bfloat16, .float32, .float64].contains(self) }
     var isBool: Bool { self == .bool }
 

@@ -22,11 +22,11 @@ public final class KerasInstance: Sendable {
     public let buildConfig: JSONValue?
     /// `compile_config` when the envelope had a truthy one.
     public let compileConfig: JSONValue?
-    /// What the safety policy resolved the class to.
-    public let verdict: SafetyVerdict
+    /// What the safety policy resolved the class to; nil when a custom object of the load options did.
+    public let verdict: SafetyVerdict?
 
     init(module: String?, className: String, registeredName: String?, hasRegisteredName: Bool, config: KerasValue,
-         buildConfig: JSONValue?, compileConfig: JSONValue?, verdict: SafetyVerdict) {
+         buildConfig: JSONValue?, compileConfig: JSONValue?, verdict: SafetyVerdict?) {
         self.module = module
         self.className = className
         self.registeredName = registeredName

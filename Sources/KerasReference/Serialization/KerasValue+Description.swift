@@ -47,7 +47,6 @@ extension KerasValue {
                 ("history", tensor.history),
             ])
         case .lambda: return tagged("function", [("name", .string("<lambda>"))])
-        case .typeSpec(let object): return tagged("object", [("class_name", object["spec_name"] ?? .null), ("identity", .number(.integer(-1)))])
         case .function(let function): return tagged("function", [("name", .string(function.name))])
         case .object(let instance):
             let key = ObjectIdentifier(instance)

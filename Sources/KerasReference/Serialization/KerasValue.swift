@@ -2,7 +2,7 @@ import KerasJSON
 
 /// A config value as `keras.saving.deserialize_keras_object` returns it (SER:433-798; FORMAT.md 2.1): plain
 /// JSON values, the special markers (`__numpy__`, `__tensor__`, `__bytes__`, `__slice__`, `__ellipsis__`,
-/// `__keras_tensor__`, `__lambda__`, `__typespec__`), function references and class instances.
+/// `__keras_tensor__`, `__lambda__`; `__typespec__` is refused), function references and class instances.
 ///
 /// ``ValueDeserializer`` makes one from a JSON config and ``ValueSerializer`` writes it back as
 /// `serialize_keras_object` would write the Python value. Nothing in a value is ever executed: a lambda
@@ -34,8 +34,6 @@ public indirect enum KerasValue: Sendable {
     case kerasTensor(SymbolicTensor)
     /// A lambda (`__lambda__`), deserialized only with safe mode off and never run: its raw config.
     case lambda(JSONObject)
-    /// A TensorFlow `TypeSpec` (`__typespec__`), kept as its raw envelope.
-    case typeSpec(JSONObject)
     /// A function reference `{"class_name": "function", ...}` (SER:721-737).
     case function(FunctionReference)
     /// A class instance; references to one shared object are one instance (`===`).

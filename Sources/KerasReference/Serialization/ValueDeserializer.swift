@@ -13,7 +13,7 @@ import KerasJSON
 ///
 /// Deliberate differences, all refusals of what Keras never writes: non-ASCII numeric strings as array
 /// elements (NumPy parses `"١٢"` as Python's `int` does), dtype spellings other than the standardized names
-/// (`"float"`, `"f4"`), and `__typespec__` (TensorFlow objects; kconform has no TensorFlow).
+/// (`"f4"`, `"double"`), and `__typespec__` (TensorFlow objects; kconform has no TensorFlow).
 public struct ValueDeserializer {
     /// The load options: safe mode and custom objects.
     public var options: LoadOptions
@@ -160,13 +160,14 @@ public struct ValueDeserializer {
         let registered = Self.registeredName(object, className: className)
         // Keras 3 resolves a class without a module only among custom objects (`_retrieve_class_or_fn`);
         // the by-name lookup of legacy configs is the legacy loader's, not this one's.
-        var verdict = module == nil
+        var verdict: SafetyVerdict? = module == nil
             ? SafetyVerdict.refused(Rule.unknownObject, "\(className) has no module; Keras resolves it only to a custom object")
             : policy.allowed(module: module, className: className, registeredName: registered)
-        if case .refused(let rule, let reason) = verdict {
-            let custom = [registered, className].compactMap { $0 }.first { options.customObjects[$0] != nil }
-            guard let custom else { throw ReferenceError(ReferenceError.Code.unknownClass, "\(reason) (\(rule.id))", at: pointer) }
-            verdict = .registered(AllowRegistration(custom) ?? AllowRegistration("Custom>\(custom)")!)
+        if case .refused(let rule, let reason)? = verdict {
+            guard [registered, className].contains(where: { $0.flatMap { options.customObjects[$0] } != nil }) else {
+                throw ReferenceError(ReferenceError.Code.unknownClass, "\(reason) (\(rule.id))", at: pointer)
+            }
+            verdict = nil
         }
         if case .allowed(let object) = verdict, ["DTypePolicy", "FloatDTypePolicy"].contains(object.canonicalName.split(separator: ".").last ?? "") {
             try Self.checkPolicyName(members["name"], pointer + "/config/name")

@@ -115,7 +115,7 @@ public enum ValueSerializer {
         case .kerasTensor(let tensor):
             let shape = JSONValue.array(tensor.shape.map { $0.map { .number(.integer($0)) } ?? .null })
             return marker("__keras_tensor__", JSONObject([("shape", shape), ("dtype", .string(tensor.dtype)), ("keras_history", .null)]))
-        case .lambda(let object), .typeSpec(let object):
+        case .lambda(let object):
             return .object(object)
         case .function(let function) where function.isKerasFunction:
             // A Keras function is written by its name, whatever module the file named (observed).
