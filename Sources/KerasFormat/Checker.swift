@@ -98,7 +98,8 @@ public struct Checker: Sendable {
            let text = root.attribute(named: "training_config")?.value.stringValue {
             let location = here.with(hdf5Path: "/@training_config")
             do throws(JSONError) {
-                findings += policy.scan(config: try JSONReader.parse(text, limits: limits.json), at: location)
+                let review = LegacyTrainingConfig.review(try JSONReader.parse(text, limits: limits.json), at: location)
+                findings += review.findings + policy.scan(config: review.scanned, at: location)
             } catch {
                 findings.append(Finding(RuleCatalogue.rule(for: error.code), error.reason, at: location))
             }

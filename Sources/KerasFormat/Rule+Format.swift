@@ -191,6 +191,16 @@ extension Rule {
         id: "KC-LEG-004", name: "legacyAttributeType", severity: .error, source: .format,
         rationale: "model_config, layer_names and weight_names are strings (vlen or fixed) or, for no weights, an empty float array (FORMAT.md 7.1).")
 
+    /// `training_config` names its optimizer by a tf-keras class (`Custom>Adam`) that Keras 3 does not
+    /// resolve: compiling builds a default-configured optimizer from the config's `name`.
+    public static let legacyOptimizerByName = Rule(
+        id: "KC-LEG-005", name: "legacyOptimizerByName", severity: .warning, source: .format,
+        rationale: "Keras 3 turns an unresolved optimizer class into optimizers.get(config[\"name\"]) (LSU:130-146, 235-246): the saved hyperparameters and optimizer_weights are not restored.")
+    /// `training_config` names an optimizer that Keras 3 can resolve neither by class nor by `name`.
+    public static let legacyOptimizerUnresolved = Rule(
+        id: "KC-LEG-006", name: "legacyOptimizerUnresolved", severity: .error, source: .format,
+        rationale: "load_model(compile=True) raises \"Could not interpret optimizer identifier\" (OPT:81-105 via LSU:235-246); only compile=False loads.")
+
     /// Every format rule, in id order.
     public static let formatRules: [Rule] = [
         unrecognizedFile, extensionMismatch, folderWithoutConfig, documentTooLarge, unreadablePart,
@@ -201,6 +211,7 @@ extension Rule {
         nonFiniteWeights, unsupportedWeightType, varsWithoutName, varsKeys, opaqueWithoutDType,
         softLink, externalLink, externalStorage, virtualDataset, declaredSizeBomb, aliasedObject, strayDataset,
         shardIndexShape, missingShard, shardPathEscapes, shardGroupMissing,
-        legacyModelConfig, legacyLayerGroup, legacyWeightMissing, legacyAttributeType,
+        legacyModelConfig, legacyLayerGroup, legacyWeightMissing, legacyAttributeType, legacyOptimizerByName,
+        legacyOptimizerUnresolved,
     ]
 }

@@ -24,6 +24,9 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
     private(set) var outputReferences: [TensorReference] = []
     /// The names of the outputs when `output_layers` is a dict.
     private(set) var outputKeys: [String]?
+    /// Whether the nodes are tf-keras node lists (`[[layer, node, tensor, kwargs], ...]`), whose indices
+    /// count a nested model's own construction as its node 0 (see ``firstCallNode(of:)``).
+    private(set) var keras2Nodes = false
 
     init(envelope: ObjectEnvelope, options: LoadOptions) throws(ReferenceError) {
         try super.init(envelope: envelope)
@@ -45,9 +48,10 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
             let nodes = entry["inbound_nodes"]?.arrayValue ?? []
             calls.append((layer, nodes.enumerated().map { NodeCall(arguments: $1, pointer: pointer + "/inbound_nodes/" + String($0)) }))
         }
+        keras2Nodes = calls.contains { $0.nodes.contains { $0.arguments.arrayValue != nil } }
         inputReferences = try references("input_layers")
         let (outputs, keys) = try referencesWithKeys("output_layers")
-        outputReferences = outputs.map { reference in
+        outputReferences = keras2Nodes ? outputs : outputs.map { reference in
             // A nested Functional's first call is recorded as node 1 here (FUN:444-459, 658-660).
             layerByName[reference.layer] is FunctionalModel
                 ? TensorReference(layer: reference.layer, node: reference.node - 1, tensor: reference.tensor) : reference
@@ -119,8 +123,9 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
                 }
                 let outputs = try CallContext.invoke(item.layer, arguments, node: item.call.arguments)
                 let layerName = names[ObjectIdentifier(item.layer)] ?? item.layer.name
+                let node = item.node + firstCallNode(of: item.layer)
                 for (index, output) in outputs.enumerated() {
-                    produced[TensorReference(layer: layerName, node: item.node, tensor: index)] = output
+                    produced[TensorReference(layer: layerName, node: node, tensor: index)] = output
                 }
             }
             if remaining.count == pending.count {
@@ -138,6 +143,17 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
             outputs.append(tensor)
         }
         return outputs
+    }
+
+    /// The node index of the first call of `layer` in this model's references. tf-keras skips the first
+    /// node of a nested model that has its own InputLayer, the one its construction made
+    /// (`functional._should_skip_first_node` in tf-keras), so its first call in the outer model is node 1;
+    /// Keras 3 records such calls from node 0 (and fails to load these tf-keras configs: docs/DIVERGENCES.md).
+    func firstCallNode(of layer: any Layer) -> Int {
+        guard keras2Nodes else { return 0 }
+        if layer is FunctionalModel { return 1 }
+        if let sequential = layer as? SequentialModel, sequential.hasInputLayer { return 1 }
+        return 0
     }
 
     /// The tensors a node passes to its layer, in argument order; nil while one is not computed yet.

@@ -16,6 +16,9 @@ public protocol Layer: AnyObject, Sendable {
     var variables: [Variable] { get }
     /// Saveable attributes holding other layers, in Keras's traversal order (`cell`, `query_dense`).
     var children: [(attribute: String, layer: any Layer)] { get }
+    /// The same sublayers in the order Keras tracks them, which is the order of `layer.weights` that legacy
+    /// `.h5` files use (`Bidirectional`: forward, then backward; saving sorts them by attribute instead).
+    var trackedChildren: [any Layer] { get }
     /// Whether ``build(_:)`` has run (from `build_config` or on first call).
     var isBuilt: Bool { get }
     /// The precision the layer computes in, from its dtype policy.
@@ -27,6 +30,9 @@ public protocol Layer: AnyObject, Sendable {
 }
 
 extension Layer {
+    /// The sublayers in ``children`` order, for layers whose tracking order is their saving order.
+    public var trackedChildren: [any Layer] { children.map(\.layer) }
+
     /// The class name from the envelope (`Dense`).
     public var className: String { envelope.className }
 
@@ -49,6 +55,7 @@ class BaseLayer: Layer, @unchecked Sendable {
     let name: String
     var variables: [Variable] = []
     var children: [(attribute: String, layer: any Layer)] { [] }
+    var trackedChildren: [any Layer] { children.map(\.layer) }
     private(set) var isBuilt = false
     let precision: Precision
 

@@ -61,6 +61,7 @@ enum LayerRegistry {
         if options.safeMode, let pointer = SafeMode.firstLambda(in: envelope.object.asValue, pointer: envelope.pointer) {
             throw SafeMode.refusal(at: pointer)
         }
+        let envelope = LegacyConfig.translate(envelope)
         let custom = lookupName(envelope).flatMap { options.customObjects.registeredObject($0) }
         return try options.customObjects.mergedWithScopeAndGlobal().withScope { () throws(ReferenceError) -> any Layer in
             if let custom { return try custom(envelope) }

@@ -41,13 +41,14 @@ enum LegacyWeightsLoader {
         return warnings
     }
 
-    /// `layer.weights`: trainable then non-trainable, each over the layer and its children in order.
+    /// `layer.weights`: trainable then non-trainable, each over the layer (its variables in creation order)
+    /// and its sublayers in tracking order.
     static func allVariables(_ layer: any Layer) -> [Variable] {
         var all: [Variable] = []
         func collect(_ layer: any Layer) {
             all += layer.variables
             if let model = layer as? any ModelLayer { model.layers.forEach(collect) }
-            layer.children.forEach { collect($0.layer) }
+            layer.trackedChildren.forEach(collect)
         }
         collect(layer)
         return all.filter(\.trainable) + all.filter { !$0.trainable }

@@ -50,6 +50,8 @@ enum BuildConfig {
 final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
     private(set) var layers: [any Layer] = []
     private(set) var inputShapes: [Shape] = []
+    /// Whether the config lists an InputLayer (else the input shape comes from `build_input_shape`).
+    private(set) var hasInputLayer = false
 
     init(envelope: ObjectEnvelope, options: LoadOptions) throws(ReferenceError) {
         try super.init(envelope: envelope)
@@ -62,6 +64,7 @@ final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
             let layer = try LayerRegistry.make(layerEnvelope, options: options)
             if let input = layer as? InputLayer {
                 inputShapes = [input.batchShape]
+                hasInputLayer = true
             } else {
                 try BuildConfig.apply(to: layer)
                 layers.append(layer)

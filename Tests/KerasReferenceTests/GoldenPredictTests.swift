@@ -6,7 +6,8 @@ import Testing
 
 /// Every golden model loaded by the reference core predicts what Keras 3.15.1 predicted on the same
 /// inputs (`Corpus/golden/io`, written by scripts/corpus/make_golden.py; the layer zoo `Corpus/golden/zoo`,
-/// written by scripts/corpus/make_layer_zoo.py, whose models are named `zoo/<case>`), within the issue's
+/// written by scripts/corpus/make_layer_zoo.py, whose models are named `zoo/<case>`), and every tf-keras
+/// file of `Corpus/golden/keras2` what tf-keras 2.21 predicted (`keras2/<case>`), within the issue's
 /// tolerance: `|ours - keras| <= atol + rtol * |keras|`, rtol 1e-4 (1e-3 beyond 20 layers),
 /// atol 1e-5 × max(1, max|keras|).
 @Suite struct GoldenPredictTests {
@@ -41,6 +42,9 @@ import Testing
 
     static let cases: [Case] = manifestCases(golden, prefix: "")
     static let zooCases: [Case] = manifestCases(zoo, prefix: "zoo/")
+    /// Keras 2 files made by tf-keras 2.21 (scripts/corpus/make_keras2.py): full models and the weights-only
+    /// layout loaded into them; tf-keras's predictions are the oracle.
+    static let keras2Cases: [Case] = manifestCases(golden.appendingPathComponent("keras2"), prefix: "keras2/")
 
     /// keras.applications architectures from scripts/corpus/make_app_zoo.py (not committed: generated into
     /// `.build/zoo-apps`, or the folder `KCONFORM_APP_ZOO` names); no cases when absent.
@@ -101,7 +105,11 @@ import Testing
         return try model.predict(inputs)[0]
     }
 
-    @Test(arguments: cases + zooCases)
+    @Test func everyKeras2ModelHasACase() {
+        #expect(Self.keras2Cases.count >= 20)
+    }
+
+    @Test(arguments: cases + zooCases + keras2Cases)
     func predictMatchesKeras(testCase: Case) throws {
         try Self.check(testCase)
     }

@@ -59,6 +59,8 @@ final class Bidirectional: BaseLayer, @unchecked Sendable {
     }
 
     override var children: [(attribute: String, layer: any Layer)] { [("backward_layer", backward), ("forward_layer", forward)] }
+    /// `__init__` assigns `forward_layer` first (BID:`self.forward_layer = ...`), so `weights` lists it first.
+    override var trackedChildren: [any Layer] { [forward, backward] }
 
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
         guard let sequences = shapes.first else { return }
