@@ -7,7 +7,8 @@
 #          a direct model(x) call, first call (JAX compiles) and warm median
 # Each tool runs in its own processes, REPEAT times for load and save (median of the runs); the timings are
 # taken around the call alone (no interpreter start, no `import keras`). Writes Reports/benchmark-reference.md.
-# Usage: Benchmarks/run-reference-benchmark.sh   (REPEAT=3, PREDICT_RUNS=10, VENV=.venv-corpus by default)
+# Usage: Benchmarks/run-reference-benchmark.sh   (REPEAT=3, PREDICT_RUNS=10, VENV=.venv-corpus by default;
+#        KCONFORM=path/to/kconform to time another release build than .build/release/kconform)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEAT="${REPEAT:-3}"
@@ -17,12 +18,13 @@ DATA=Benchmarks/data
 RESNET="$DATA/resnet50.keras"
 MOBILENET="$DATA/mobilenetv2.keras"
 IMAGE="$DATA/mobilenetv2.input.npy"
-KCONFORM=.build/release/kconform
+KCONFORM="${KCONFORM:-.build/release/kconform}"
 PY="$VENV/bin/python"
 mkdir -p "$DATA" Reports
 [ -x "$KCONFORM" ] || swift build -c release --product kconform >&2
 [ -f "$RESNET" ] || KERAS_BACKEND=jax "$PY" Benchmarks/scripts/make_resnet50.py "$RESNET" >&2
 [ -f "$MOBILENET" ] || KERAS_BACKEND=jax "$PY" Benchmarks/scripts/make_mobilenetv2.py "$MOBILENET" "$IMAGE" >&2
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 
@@ -58,7 +60,7 @@ report=Reports/benchmark-reference.md
   echo "# The reference core against Keras: load, save, predict"
   echo
   echo "Command: \`Benchmarks/run-reference-benchmark.sh\` (REPEAT=$REPEAT, PREDICT_RUNS=$PREDICT_RUNS, VENV=$VENV), $(date -u +%Y-%m-%dT%H:%MZ),"
-  echo "kconform $(git rev-parse --short HEAD) release build. Machine: $(nproc) cores, load average at the start $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "kconform $(git rev-parse --short HEAD)$([ -z "$(git --no-optional-locks status --porcelain -- Sources 2>/dev/null)" ] || echo ' with uncommitted changes') release build (\`$KCONFORM\`). Machine: $(nproc) cores, load average at the start $load_start, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Python side: $versions, JAX on CPU. Files: \`$RESNET\` ($(stat -c %s "$RESNET") bytes, Benchmarks/scripts/make_resnet50.py),"
   echo "\`$MOBILENET\` ($(stat -c %s "$MOBILENET") bytes, Benchmarks/scripts/make_mobilenetv2.py, 224x224x3, batch 1)."
   echo "Timings are wall time around the call alone (\`--timings\`; Benchmarks/keras_reference_timings.py), median of"

@@ -39,12 +39,15 @@ final class Convolution: BaseLayer, @unchecked Sendable {
         let batch = x.shape[0]
         let outCount = geometry.output.reduce(1, *)
         let weights = precision.round(kernel.values)
-        let sources = geometry.patchSources()
+        // A 1×1 window with stride 1 and no padding reads every input position once: x is its own im2col.
+        let pointwise = groups == 1 && geometry.isPointwise
+        let sources = pointwise ? [] : geometry.patchSources()
         let kernelPositions = geometry.kernel.reduce(1, *)
-        var result = [Float](repeating: 0, count: batch * outCount * filters)
+        var result = groups == 1 ? [] : [Float](repeating: 0, count: batch * outCount * filters)
         // im2col per group: rows are (sample, output position), columns (kernel position, channel).
         for group in 0..<groups {
-            let patches = geometry.patches(x, sources: sources, channelOffset: group * groupIn, channels: groupIn)
+            let patches = pointwise ? x.scalars
+                : geometry.patches(x, sources: sources, channelOffset: group * groupIn, channels: groupIn)
             let groupKernel: [Float]
             if groups == 1 {
                 groupKernel = weights
@@ -132,16 +135,28 @@ struct SpatialGeometry {
         return position
     }
 
+    /// Whether every output position reads exactly its own input position (a 1×1 window, stride 1, no padding).
+    var isPointwise: Bool {
+        kernel.allSatisfy { $0 == 1 } && strides.allSatisfy { $0 == 1 } && padBefore.allSatisfy { $0 == 0 } && output == input
+    }
+
     /// For every output position then kernel position, the flat input position it reads (-1 in the padding).
     func patchSources() -> [Int] {
         let outCount = output.reduce(1, *)
         let kernelCount = kernel.reduce(1, *)
         let offsets = (0..<kernelCount).map { unflatten($0, kernel) }
         var sources = [Int](repeating: -1, count: outCount * kernelCount)
+        var position = [Int](repeating: 0, count: output.count)
         for outIndex in 0..<outCount {
-            let position = unflatten(outIndex, output)
             for (kernelIndex, offset) in offsets.enumerated() {
                 sources[outIndex * kernelCount + kernelIndex] = inputIndex(output: position, kernel: offset) ?? -1
+            }
+            var axis = output.count - 1
+            while axis >= 0 {
+                position[axis] += 1
+                if position[axis] < output[axis] { break }
+                position[axis] = 0
+                axis -= 1
             }
         }
         return sources
@@ -153,20 +168,25 @@ struct SpatialGeometry {
         let batch = x.shape[0]
         let inChannels = x.shape[x.rank - 1]
         let inputCount = input.reduce(1, *)
-        var matrix = [Float](repeating: 0, count: batch * sources.count * channels)
-        x.scalars.withUnsafeBufferPointer { input in
-            matrix.withUnsafeMutableBufferPointer { matrix in
-                let perSample = sources.count
-                for sample in 0..<batch {
-                    for (slot, source) in sources.enumerated() where source >= 0 {
-                        let from = (sample * inputCount + source) * inChannels + channelOffset
-                        let to = (sample * perSample + slot) * channels
-                        for channel in 0..<channels { matrix[to + channel] = input[from + channel] }
+        let perSample = sources.count
+        return [Float](unsafeUninitializedCapacity: batch * perSample * channels) { matrix, initialized in
+            x.scalars.withUnsafeBufferPointer { input in
+                sources.withUnsafeBufferPointer { sources in
+                    guard let matrix = matrix.baseAddress else { return }
+                    for sample in 0..<batch {
+                        for (slot, source) in sources.enumerated() {
+                            let to = matrix + (sample * perSample + slot) * channels
+                            if source >= 0, let input = input.baseAddress {
+                                to.update(from: input + (sample * inputCount + source) * inChannels + channelOffset, count: channels)
+                            } else {
+                                to.update(repeating: 0, count: channels)
+                            }
+                        }
                     }
                 }
             }
+            initialized = batch * perSample * channels
         }
-        return matrix
     }
 
     /// The flat input index under kernel offset `kernel` of output `output`, nil in the padding.

@@ -47,7 +47,39 @@ final class BatchNormalization: BaseLayer, @unchecked Sendable {
             1 / (variance + epsilon).squareRoot() * (gamma?.values[index] ?? 1)
         }
         let offset = movingMean.values.enumerated().map { index, mean in (beta?.values[index] ?? 0) - mean * inverse[index] }
-        return [perChannel(x, axis: axis) { value, channel in value * inverse[channel] + offset[channel] }]
+        guard axis == x.rank - 1, !inverse.isEmpty else {
+            return [perChannel(x, axis: axis) { value, channel in value * inverse[channel] + offset[channel] }]
+        }
+        return [Self.lastAxis(x, inverse: inverse, offset: offset)]
+    }
+
+    /// `x * inverse + offset` with the channels on the last axis: one pass, vectorised over the channels.
+    private static func lastAxis(_ x: Tensor, inverse: [Float], offset: [Float]) -> Tensor {
+        let channels = inverse.count
+        let count = x.count
+        let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            x.scalars.withUnsafeBufferPointer { input in
+                inverse.withUnsafeBufferPointer { inverse in
+                    offset.withUnsafeBufferPointer { offset in
+                        guard let out = buffer.baseAddress, let input = input.baseAddress,
+                              let inverse = inverse.baseAddress, let offset = offset.baseAddress else { return }
+                        typealias Block = SIMD8<Float>
+                        let vectorEnd = channels - channels % Block.scalarCount
+                        for start in stride(from: 0, to: count, by: channels) {
+                            for channel in stride(from: 0, to: vectorEnd, by: Block.scalarCount) {
+                                let value = UnsafeRawPointer(input + start + channel).loadUnaligned(as: Block.self)
+                                    * UnsafeRawPointer(inverse + channel).loadUnaligned(as: Block.self)
+                                    + UnsafeRawPointer(offset + channel).loadUnaligned(as: Block.self)
+                                UnsafeMutableRawPointer(out + start + channel).storeBytes(of: value, as: Block.self)
+                            }
+                            for channel in vectorEnd..<channels { out[start + channel] = input[start + channel] * inverse[channel] + offset[channel] }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+        return Tensor(shape: x.shape, scalars: scalars)
     }
 }
 
