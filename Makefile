@@ -2,9 +2,10 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/kconform
 PYTHON_VENV ?= .venv-corpus
+KERAS2_VENV ?= .venv-keras2
 ASSETS_VENV ?= .venv-corpus-assets
 
-.PHONY: deps build release demo test test-swift test-python conform conform-kit corpus zoo zoo-apps attacks security bench bench-conformance clean
+.PHONY: deps build release demo test test-swift test-python test-keras2 keras2-corpus conform conform-kit corpus zoo zoo-apps attacks security bench bench-conformance clean
 
 deps:
 	@scripts/install-deps.sh
@@ -39,8 +40,8 @@ conform-kit: release
 	  KCONFORM_KIT_COUNT=$(KIT_COUNT) KCONFORM_KIT_MAX_LAYERS=$(KIT_MAX_LAYERS) \
 	  $(PYTHON_VENV)/bin/python -m pytest -q Tests/python/test_conformance_kit.py Tests/python/test_keras_generated.py
 
-## Runs every test: the Swift suites (debug build), then the Python tier against real Keras.
-test: test-swift test-python
+## Runs every test: the Swift suites (debug build), then the Python tiers against real Keras 3 and tf-keras.
+test: test-swift test-python test-keras2
 
 test-swift: deps
 	$(SWIFT) build --build-tests
@@ -51,6 +52,19 @@ test-python: release
 	python3 -m venv $(PYTHON_VENV)
 	$(PYTHON_VENV)/bin/pip install -q -r Tests/python/requirements.txt
 	KCONFORM=$(RELEASE_BIN) KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python -m pytest -q Tests/python
+
+## Keras 2: tf-keras 2.21 (pinned, its own environment, since it needs TensorFlow) loads what kconform writes
+## with --flavor keras2 and --weights-only, and kconform reads what tf-keras wrote (Corpus/golden/keras2).
+test-keras2: release
+	python3 -m venv $(KERAS2_VENV)
+	$(KERAS2_VENV)/bin/pip install -q -r scripts/corpus/requirements-keras2.txt
+	KCONFORM=$(RELEASE_BIN) $(KERAS2_VENV)/bin/python -m pytest -q Tests/python/test_tf_keras.py
+
+## Regenerates Corpus/golden/keras2 with tf-keras 2.21, and what Keras 3.15.1 does with each file.
+keras2-corpus:
+	python3 -m venv $(KERAS2_VENV)
+	$(KERAS2_VENV)/bin/pip install -q -r scripts/corpus/requirements-keras2.txt
+	$(KERAS2_VENV)/bin/python scripts/corpus/make_keras2.py --keras3-python $(PYTHON_VENV)/bin/python
 
 ## Regenerates Corpus/golden with pinned real Keras (PyPI access; about a minute after installs).
 ## The lookup-layer models need TensorFlow, whose h5py pin differs, hence a second environment.
@@ -63,7 +77,7 @@ corpus:
 	$(ASSETS_VENV)/bin/pip install -q -r scripts/corpus/requirements-assets.txt
 	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/make_golden.py --assets-python $(ASSETS_VENV)/bin/python
 	KERAS_BACKEND=jax $(PYTHON_VENV)/bin/python scripts/corpus/verify_golden.py
-	$(MAKE) zoo
+	$(MAKE) zoo keras2-corpus
 
 ## Regenerates Corpus/golden/zoo (one tiny Keras model per layer family); `make corpus` runs it, since it
 ## rewrites Corpus/golden.

@@ -5,7 +5,7 @@ and what real Keras 3.15.1 does with them.
 Corpus/golden/keras2/ is written by this script only; nothing in it is edited by hand.
 
 Producer
-    Python 3.11 with the pins of scripts/corpus/requirements-keras2.txt (tensorflow-cpu 2.21.0,
+    Python 3.11 with the pins of scripts/corpus/requirements-keras2.txt (tensorflow 2.21.0,
     tf_keras 2.21.0, h5py 3.14.0, numpy 2.4.6), on CPU. tf_keras is imported directly (and
     TF_USE_LEGACY_KERAS=1 is set), so every file is what `tf_keras` 2.x writes.
     The Keras 3 facts come from a second interpreter with scripts/corpus/requirements.txt (keras

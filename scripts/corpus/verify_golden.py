@@ -57,8 +57,8 @@ def main(argv):
     listed = {e["path"]: e for e in manifest["files"]}
     on_disk = set()
     for dirpath, dirnames, names in os.walk(root):
-        # zoo/ is the layer zoo with its own manifest (scripts/corpus/make_layer_zoo.py --verify).
-        dirnames[:] = [d for d in dirnames if not (dirpath == str(root) and d == "zoo")]
+        # zoo/ and keras2/ have their own manifests (make_layer_zoo.py --verify, make_keras2.py).
+        dirnames[:] = [d for d in dirnames if not (dirpath == str(root) and d in ("zoo", "keras2"))]
         for fn in names:
             on_disk.add(os.path.relpath(os.path.join(dirpath, fn), root).replace(os.sep, "/"))
     on_disk.discard("MANIFEST.json")
