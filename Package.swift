@@ -60,7 +60,7 @@ let package = Package(
             "KerasConformance", "KerasReference", "KerasFormat", "KerasZip", "KerasHDF5", "KerasJSON", "KerasOracles", "KerasBytes",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "kconformTests", dependencies: ["kconform", "KerasNpy", "KerasBytes", "KerasConformance"]),
+        .testTarget(name: "kconformTests", dependencies: ["kconform", "KerasNpy", "KerasBytes", "KerasConformance", "KerasZip"]),
     ],
     swiftLanguageModes: [.v6]
 )

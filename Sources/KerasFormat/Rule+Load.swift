@@ -1,5 +1,6 @@
 /// The rules of `kconform check --load`: the model is loaded with the reference core (safe mode, config
-/// then weights, nothing run), and every error `keras.saving.load_model` would raise becomes a finding.
+/// then weights), every error `keras.saving.load_model` would raise becomes a finding, and a model whose
+/// layers all have forward math is run once on zeros in a child process under memory and CPU limits.
 ///
 /// `KC-REF-NNN` mirror the reference core's `ReferenceError` codes (domain `REF`, same numbers and names;
 /// a test keeps them in step). They are errors: Keras refuses the file the same way.
@@ -7,7 +8,7 @@ extension Rule {
     /// The model was loaded.
     public static let modelLoaded = Rule(
         id: "KC-LOAD-001", name: "modelLoaded", severity: .info, source: .format,
-        rationale: "check --load built the model from its config in safe mode and assigned every stored variable, as load_model does; predict was not run.")
+        rationale: "check --load built the model from its config in safe mode and assigned every stored variable, as load_model does.")
     /// The load was not attempted because the checks found errors.
     public static let loadNotAttempted = Rule(
         id: "KC-LOAD-002", name: "loadNotAttempted", severity: .info, source: .format,
@@ -20,6 +21,19 @@ extension Rule {
     public static let customObjectNotLoaded = Rule(
         id: "KC-LOAD-004", name: "customObjectNotLoaded", severity: .warning, source: .format,
         rationale: "Classes registered with --allow are your code: Keras loads them with it, kconform cannot, so the load stops there without a verdict on the rest.")
+
+    /// The zero-input predict ran and gave outputs of the shapes the message lists.
+    public static let zeroInputPredicted = Rule(
+        id: "KC-LOAD-005", name: "zeroInputPredicted", severity: .info, source: .format,
+        rationale: "predict on zeros (batch 1, unknown dimensions 1) in a child process under the --predict-memory and --predict-seconds limits: the graph runs end to end.")
+    /// The zero-input predict was not run: a layer has no forward math in kconform.
+    public static let zeroInputPredictNotRun = Rule(
+        id: "KC-LOAD-006", name: "zeroInputPredictNotRun", severity: .info, source: .format,
+        rationale: "Layers without forward math load and re-save but cannot run (KC-REF-008); Keras may still run them.")
+    /// The zero-input predict exceeded its memory or CPU limit, or its process ended abnormally.
+    public static let zeroInputPredictLimit = Rule(
+        id: "KC-LOAD-007", name: "zeroInputPredictLimit", severity: .warning, source: .format,
+        rationale: "A model whose run on one zero sample needs more than the limits allows is costly for any loader that runs it; raise --predict-memory or --predict-seconds if it is expected.")
 
     private static func reference(_ number: Int, _ name: String, _ category: String, _ summary: String) -> Rule {
         Rule(id: "KC-REF-" + String(repeating: "0", count: max(0, 3 - String(number).count)) + String(number), name: name,
@@ -43,5 +57,6 @@ extension Rule {
     ]
 
     /// Every rule of `check --load`, in id order.
-    public static let loadRules: [Rule] = [modelLoaded, loadNotAttempted, loadNotBounded, customObjectNotLoaded] + referenceRules
+    public static let loadRules: [Rule] = [modelLoaded, loadNotAttempted, loadNotBounded, customObjectNotLoaded,
+                                           zeroInputPredicted, zeroInputPredictNotRun, zeroInputPredictLimit] + referenceRules
 }

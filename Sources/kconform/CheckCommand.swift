@@ -15,8 +15,10 @@ struct CheckCommand: ParsableCommand {
             checked, whatever their name. Every class, function and module a config names must be a Keras \
             modelling object or one of your own, registered with --allow or --allow-file. With --load, a file \
             that passes is also loaded by kconform's reference core as keras.saving.load_model would load it \
-            (safe mode, config then weights; nothing is run), and every load error is a finding (KC-REF-*); \
-            KC-LOAD-001 says the load was done. Exit status: 0 when no finding is an error, 1 when one is, 2 on \
+            (safe mode, config then weights), and every load error is a finding (KC-REF-*); KC-LOAD-001 says the \
+            load was done. The loaded model is then run once on zeros in a child process limited to --predict-memory \
+            MiB and --predict-seconds of CPU: KC-LOAD-005 gives its output shapes, KC-LOAD-006 names a layer kconform \
+            has no math for, KC-LOAD-007 says it went over a limit. Exit status: 0 when no finding is an error, 1 when one is, 2 on \
             usage errors or unreadable paths.
             """
     )
@@ -46,8 +48,14 @@ struct CheckCommand: ParsableCommand {
         "A file of registrations, one per line as for --allow; # starts a comment (repeatable).", valueName: "PATH"))
     var allowFiles: [String] = []
 
-    @Flag(help: "Also load each file that passes with the reference core (safe mode, config then weights, never run) and report what load_model would raise.")
+    @Flag(help: "Also load each file that passes with the reference core (safe mode, config then weights) and report what load_model would raise; then predict once on zeros under limits.")
     var load = false
+
+    @Option(name: .customLong("predict-memory"), help: "With --load: the address-space limit in MiB of the child process that runs the loaded model once on zeros.")
+    var predictMemory = PredictProbe.defaultMemoryMiB
+
+    @Option(name: .customLong("predict-seconds"), help: "With --load: the CPU-time limit in seconds of that zero-input predict (0: do not run it).")
+    var predictSeconds = PredictProbe.defaultCPUSeconds
 
     func validate() throws {
         for text in allow where AllowRegistration(text) == nil {
@@ -64,7 +72,8 @@ struct CheckCommand: ParsableCommand {
             }
         }
         let checker = Checker(policy: SafetyPolicy(registrations: registrations))
-        let loader = LoadCheck(hasRegistrations: !registrations.isEmpty)
+        let loader = LoadCheck(hasRegistrations: !registrations.isEmpty,
+                               predictLimits: predictSeconds > 0 ? (max(predictMemory, 1), predictSeconds) : nil)
         let targets = PathExpansion.expand(paths)
         let progress = Progress(total: targets.count)
         var results: [CheckResult] = []

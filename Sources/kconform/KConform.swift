@@ -14,7 +14,8 @@ struct KConform: ParsableCommand {
             Exit status: 0 when no finding is an error, 1 when one is, 2 on usage errors or unreadable paths.
             """,
         version: KConformVersion.current,
-        subcommands: [CheckCommand.self, InspectCommand.self, PredictCommand.self, ConvertCommand.self, GenCommand.self, ConformCommand.self, RulesCommand.self]
+        subcommands: [CheckCommand.self, InspectCommand.self, PredictCommand.self, ConvertCommand.self, GenCommand.self, ConformCommand.self, RulesCommand.self,
+                      PredictProbeCommand.self]
     )
 
     /// Parses and runs; usage errors exit with status 2 (not ArgumentParser's 64) as documented.

@@ -3,8 +3,9 @@ import KerasJSON
 import KerasReference
 
 /// `check --load`: loads a file that passed the checks with the reference core, as `keras.saving.load_model`
-/// does with its defaults (safe mode, compile, config then weights), and turns what it raises into findings.
-/// Nothing in the model is run: layers without forward math load all the same.
+/// does with its defaults (safe mode, compile, config then weights), and turns what it raises into findings;
+/// then runs the loaded model once on zeros in a child process that limits its own memory and CPU time
+/// (``PredictProbe``). Layers without forward math load all the same; the run then names them.
 ///
 /// The load happens only when its cost is bounded beforehand: the file passed `KC-W-015` (the variables
 /// its config declares), and a config that needs the zero-input build run (``DeclaredVariables/needsDryRun``)
@@ -14,6 +15,8 @@ struct LoadCheck {
     var limits = DeclaredShapeLimits()
     /// Whether the user registered objects of their own (an unknown class is then theirs, not an error).
     var hasRegistrations = false
+    /// The limits of the zero-input predict run after a successful load, in a child process; nil: not run.
+    var predictLimits: (memoryMiB: Int, cpuSeconds: Int)? = (PredictProbe.defaultMemoryMiB, PredictProbe.defaultCPUSeconds)
 
     /// The findings of loading `file`, whose check gave `result`.
     func findings(_ file: KerasFile, after result: CheckResult) -> [Finding] {
@@ -47,7 +50,9 @@ struct LoadCheck {
         }
         let objects = model.saveableObjects
         let variables = objects.reduce(0) { $0 + $1.layer.variables.count }
-        return [Finding(.modelLoaded, "loaded with the reference core in safe mode: \(objects.count) objects, \(variables) variables assigned; predict not run", at: here)]
+        let loaded = Finding(.modelLoaded, "loaded with the reference core in safe mode: \(objects.count) objects, \(variables) variables assigned", at: here)
+        guard let predictLimits else { return [loaded] }
+        return [loaded, PredictProbe.finding(for: file.path, memoryMiB: predictLimits.memoryMiB, cpuSeconds: predictLimits.cpuSeconds, at: here)]
     }
 
     /// Where a load error points: a JSON pointer into the config, a weights object or dataset, or only the file.

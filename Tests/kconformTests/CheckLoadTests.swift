@@ -1,6 +1,8 @@
 import Foundation
+import KerasBytes
 import KerasFormat
 import KerasReference
+import KerasZip
 import Testing
 
 /// `kconform check --load`: a load by the reference core after the checks, reported as findings.
@@ -87,5 +89,46 @@ import Testing
     @Test func rulesCommandListsTheNewRules() throws {
         let run = try CommandLineTests.run("rules")
         for id in ["KC-W-014", "KC-W-015", "KC-LOAD-001", "KC-LOAD-003", "KC-REF-006"] { #expect(run.output.contains(id), "\(id)") }
+    }
+}
+
+/// `check --load`'s zero-input predict: run in a child process under memory and CPU limits.
+@Suite struct ZeroInputPredictTests {
+    @Test func everyGoldenModelWithForwardMathRunsOnZeros() throws {
+        let run = try CommandLineTests.run("check", "--load", "--format", "json", "Corpus/golden")
+        let ids = CheckLoadTests.ruleIDs(try CheckLoadTests.json(run))
+        #expect(ids.filter { $0 == Rule.zeroInputPredicted.id }.count >= 45, "\(ids)")
+        #expect(!ids.contains(Rule.zeroInputPredictLimit.id))
+        // Only the layers kconform has no math for stop it (known_unsupported.txt).
+        #expect(ids.filter { $0 == Rule.zeroInputPredictNotRun.id }.count <= 4)
+    }
+
+    @Test func predictSecondsZeroTurnsItOff() throws {
+        let run = try CommandLineTests.run("check", "--load", "--predict-seconds", "0", "--format", "json", "Corpus/golden/conv_bn.keras")
+        let ids = CheckLoadTests.ruleIDs(try CheckLoadTests.json(run))
+        #expect(ids == [Rule.modelLoaded.id])
+    }
+
+    /// A weightless model whose one zero sample grows to 2.3 billion floats (9.2 GB): the child goes over
+    /// its 4 GiB and the parent reports it as a warning, in seconds, without holding the memory itself.
+    @Test func modelBeyondTheMemoryLimitIsAWarning() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kconform-probe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = CommandLineTests.repositoryRoot.appendingPathComponent("Corpus/golden/zoo/pooling.keras")
+        let archive = try ZipArchive.read(try ByteView(mappingFileAt: source.path))
+        for name in ["model.weights.h5", "metadata.json"] {
+            let entry = try #require(archive.entry(named: name))
+            try Data(try archive.contents(of: entry).bytes).write(to: folder.appendingPathComponent(name))
+        }
+        let config = #"""
+            {"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": "big", "trainable": true, "layers": [{"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 6000, 6000, 4], "dtype": "float32", "sparse": false, "ragged": false, "name": "input_layer", "optional": false}, "registered_name": null, "name": "input_layer", "inbound_nodes": []}, {"module": "keras.layers", "class_name": "UpSampling2D", "config": {"name": "up", "trainable": true, "dtype": "float32", "size": [4, 4], "data_format": "channels_last", "interpolation": "nearest"}, "registered_name": null, "build_config": {"input_shape": [null, 6000, 6000, 4]}, "name": "up", "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6000, 6000, 4], "dtype": "float32", "keras_history": ["input_layer", 0, 0]}}], "kwargs": {}}]}], "input_layers": [["input_layer", 0, 0]], "output_layers": [["up", 0, 0]]}, "registered_name": null, "build_config": {"input_shape": null}}
+            """#
+        try Data(config.utf8).write(to: folder.appendingPathComponent("config.json"))
+        let run = try CommandLineTests.run("check", "--load", "--format", "json", folder.path)
+        let ids = CheckLoadTests.ruleIDs(try CheckLoadTests.json(run))
+        #expect(ids.contains(Rule.modelLoaded.id))
+        #expect(ids.contains(Rule.zeroInputPredictLimit.id), "\(ids)")
+        #expect(run.status == 0)
     }
 }
