@@ -16,7 +16,7 @@ extension Rule {
     /// The load was not attempted because its cost could not be bounded beforehand.
     public static let loadNotBounded = Rule(
         id: "KC-LOAD-003", name: "loadNotBounded", severity: .warning, source: .format,
-        rationale: "Layers without build_config (legacy configs) are built by a zero-input run; kconform follows that run beforehand only for Sequential chains of simple layers (DeclaredVariables.dryRunClasses) and does not start one it cannot bound.")
+        rationale: "Layers without build_config (legacy configs) are built by a zero-input run; kconform bounds that run beforehand for Sequential chains of simple layers (DeclaredVariables.dryRunClasses), runs any other in the limited child process of the zero-input predict, and with --predict-seconds 0 does not start one it cannot bound.")
     /// A registered custom class that the reference core cannot build.
     public static let customObjectNotLoaded = Rule(
         id: "KC-LOAD-004", name: "customObjectNotLoaded", severity: .warning, source: .format,

@@ -30,7 +30,12 @@ struct LoadCheck {
         let declared = DeclaredVariables(config)
         if declared.needsDryRun {
             guard let largest = declared.dryRunLargestTensor else {
-                return [Finding(.loadNotBounded, "not loaded: layers without build_config need a zero-input run that kconform cannot follow beforehand", at: here)]
+                // The build run cannot be bounded beforehand: the whole load happens in the limited child.
+                guard let predictLimits else {
+                    return [Finding(.loadNotBounded, "not loaded: layers without build_config need a zero-input run that kconform cannot follow beforehand (and --predict-seconds 0 turns off the limited child process)", at: here)]
+                }
+                return PredictProbe.findings(for: file.path, memoryMiB: predictLimits.memoryMiB, cpuSeconds: predictLimits.cpuSeconds,
+                                             parentLoaded: false, at: here)
             }
             guard largest <= limits.maxDryRunTensorElements else {
                 return [Finding(.loadNotBounded, "not loaded: the zero-input build run would hold \(largest) elements (budget \(limits.maxDryRunTensorElements))", at: here)]
@@ -52,7 +57,8 @@ struct LoadCheck {
         let variables = objects.reduce(0) { $0 + $1.layer.variables.count }
         let loaded = Finding(.modelLoaded, "loaded with the reference core in safe mode: \(objects.count) objects, \(variables) variables assigned", at: here)
         guard let predictLimits else { return [loaded] }
-        return [loaded, PredictProbe.finding(for: file.path, memoryMiB: predictLimits.memoryMiB, cpuSeconds: predictLimits.cpuSeconds, at: here)]
+        return [loaded] + PredictProbe.findings(for: file.path, memoryMiB: predictLimits.memoryMiB, cpuSeconds: predictLimits.cpuSeconds,
+                                                parentLoaded: true, at: here)
     }
 
     /// Where a load error points: a JSON pointer into the config, a weights object or dataset, or only the file.

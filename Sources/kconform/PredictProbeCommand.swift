@@ -28,10 +28,13 @@ struct PredictProbeCommand: ParsableCommand {
         let model: KerasModel
         do throws(ReferenceError) { model = try loadModel(from: path) } catch {
             // The parent loaded it before: failing here means the limits were too tight to load at all.
-            line = ["phase": "load", "ruleId": error.code.ruleID, "message": error.reason]
+            line = ["phase": "load", "ruleId": error.code.ruleID,
+                    "message": error.location.isEmpty ? error.reason : "\(error.reason) (at \(error.location))"]
             try print(line)
             return
         }
+        let objects = model.saveableObjects
+        let loaded: [String: Any] = ["objects": objects.count, "variables": objects.reduce(0) { $0 + $1.layer.variables.count }]
         do throws(ReferenceError) {
             var inputs: [Tensor] = []
             for shape in model.inputShapes {
@@ -42,9 +45,9 @@ struct PredictProbeCommand: ParsableCommand {
                 inputs.append(Tensor(zeros: dimensions))
             }
             let outputs = try model.predict(inputs)
-            line = ["outputs": outputs.map(\.shape)]
+            line = loaded.merging(["outputs": outputs.map(\.shape)]) { $1 }
         } catch {
-            line = ["phase": "predict", "ruleId": error.code.ruleID, "message": error.reason]
+            line = loaded.merging(["phase": "predict", "ruleId": error.code.ruleID, "message": error.reason]) { $1 }
         }
         try print(line)
     }
@@ -76,8 +79,10 @@ enum PredictProbe {
 }
 
 extension PredictProbe {
-    /// Runs the probe on `path` in a child process and turns its outcome into a finding.
-    static func finding(for path: String, memoryMiB: Int, cpuSeconds: Int, at location: Location) -> Finding {
+    /// Runs the probe on `path` in a child process and turns its outcome into findings: the predict's, and
+    /// when the parent did not load the model itself (a legacy build run it cannot bound beforehand), the
+    /// load's as well (KC-LOAD-001, or the load error's KC-REF rule).
+    static func findings(for path: String, memoryMiB: Int, cpuSeconds: Int, parentLoaded: Bool, at location: Location) -> [Finding] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         process.arguments = ["predict-probe", path, "--memory-mib", String(memoryMiB), "--cpu-seconds", String(cpuSeconds)]
@@ -87,7 +92,7 @@ extension PredictProbe {
         let ended = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in ended.signal() }
         do { try process.run() } catch {
-            return Finding(.zeroInputPredictLimit, "the zero-input predict could not start: \(error)", at: location)
+            return [Finding(.zeroInputPredictLimit, "the zero-input predict could not start: \(error)", at: location)]
         }
         // CPU time bounds a busy child; the wall clock bounds one that waits.
         if ended.wait(timeout: .now() + .seconds(2 * cpuSeconds + 10)) == .timedOut {
@@ -96,23 +101,34 @@ extension PredictProbe {
         }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let limits = "limits: \(memoryMiB) MiB of address space, \(cpuSeconds) s of CPU"
+        let what = parentLoaded ? "zero-input predict" : "load with its zero-input build run, and the zero-input predict,"
         guard process.terminationReason == .exit, process.terminationStatus == 0,
               let line = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             let how = process.terminationReason == .uncaughtSignal ? "was ended by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
-            return Finding(.zeroInputPredictLimit, "the zero-input predict \(how), which means it went over its \(limits)", at: location)
-        }
-        if let shapes = line["outputs"] as? [[Int]] {
-            return Finding(.zeroInputPredicted, "predict on zeros ran (\(limits)): output shapes \(shapes.map { "(\($0.map(String.init).joined(separator: ", ")))" }.joined(separator: ", "))", at: location)
+            return [Finding(.zeroInputPredictLimit, "the \(what) \(how), which means it went over its \(limits)", at: location)]
         }
         let ruleID = line["ruleId"] as? String ?? ""
         let message = line["message"] as? String ?? ""
         if line["phase"] as? String == "load" {
-            return Finding(.zeroInputPredictLimit, "the zero-input predict could not load the model within its \(limits): \(message)", at: location)
+            guard !parentLoaded else {
+                return [Finding(.zeroInputPredictLimit, "the zero-input predict could not load the model within its \(limits): \(message)", at: location)]
+            }
+            let rule = RuleCatalogue.rule(id: ruleID) ?? .zeroInputPredictLimit
+            return [Finding(rule, message, at: location)]
         }
-        if ruleID == ReferenceError.Code.notImplemented.ruleID {
-            return Finding(.zeroInputPredictNotRun, "predict not run: \(message)", at: location)
+        var findings: [Finding] = []
+        if !parentLoaded {
+            let objects = line["objects"] as? Int ?? 0
+            let variables = line["variables"] as? Int ?? 0
+            findings.append(Finding(.modelLoaded, "loaded with the reference core in safe mode, with its zero-input build run, in the limited child process: \(objects) objects, \(variables) variables assigned", at: location))
         }
-        let rule = RuleCatalogue.rule(id: ruleID) ?? .zeroInputPredictLimit
-        return Finding(rule, "the zero-input predict failed: \(message)", at: location)
+        if let shapes = line["outputs"] as? [[Int]] {
+            findings.append(Finding(.zeroInputPredicted, "predict on zeros ran (\(limits)): output shapes \(shapes.map { "(\($0.map(String.init).joined(separator: ", ")))" }.joined(separator: ", "))", at: location))
+        } else if ruleID == ReferenceError.Code.notImplemented.ruleID {
+            findings.append(Finding(.zeroInputPredictNotRun, "predict not run: \(message)", at: location))
+        } else {
+            findings.append(Finding(RuleCatalogue.rule(id: ruleID) ?? .zeroInputPredictLimit, "the zero-input predict failed: \(message)", at: location))
+        }
+        return findings
     }
 }

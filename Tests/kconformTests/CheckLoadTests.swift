@@ -103,6 +103,16 @@ import Testing
         #expect(ids.filter { $0 == Rule.zeroInputPredictNotRun.id }.count <= 4)
     }
 
+    /// A tf-keras Functional has no build_config: its build run cannot be bounded beforehand, so the whole
+    /// load happens in the limited child; without the child it is not loaded.
+    @Test func legacyFunctionalLoadsInTheLimitedChild() throws {
+        let path = "Corpus/golden/keras2/func_multi_io.h5"
+        let ids = CheckLoadTests.ruleIDs(try CheckLoadTests.json(try CommandLineTests.run("check", "--load", "--format", "json", path)))
+        #expect(ids == [Rule.modelLoaded.id, Rule.zeroInputPredicted.id])
+        let off = CheckLoadTests.ruleIDs(try CheckLoadTests.json(try CommandLineTests.run("check", "--load", "--predict-seconds", "0", "--format", "json", path)))
+        #expect(off == [Rule.loadNotBounded.id])
+    }
+
     @Test func predictSecondsZeroTurnsItOff() throws {
         let run = try CommandLineTests.run("check", "--load", "--predict-seconds", "0", "--format", "json", "Corpus/golden/conv_bn.keras")
         let ids = CheckLoadTests.ruleIDs(try CheckLoadTests.json(run))
