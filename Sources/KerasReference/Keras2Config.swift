@@ -32,9 +32,11 @@ enum Keras2Config {
     /// Layers whose state tf-keras itself refuses to write to `.h5` ("Save or restore weights that is not
     /// an instance of `tf.Variable` is not supported in h5").
     static let h5UnsavableClasses: Set<String> = ["IntegerLookup", "StringLookup", "TextVectorization"]
-    /// The activations `tf_keras.activations` defines (2.21); Keras 3 has more (`celu`, `glu`, ...).
+    /// The activations `tf_keras.activations` (2.21) defines with Keras 3's meaning; Keras 3 has more (`celu`,
+    /// `glu`, ...), and `hard_sigmoid` means another function in each (tf-keras `0.2x + 0.5`, Keras 3
+    /// `relu6(x + 3) / 6`), so it is refused rather than written under a name that changes the outputs.
     static let tfKerasActivations: Set<String> = [
-        "elu", "exponential", "gelu", "hard_sigmoid", "leaky_relu", "linear", "log_softmax", "mish", "relu", "relu6",
+        "elu", "exponential", "gelu", "leaky_relu", "linear", "log_softmax", "mish", "relu", "relu6",
         "selu", "sigmoid", "silu", "softmax", "softplus", "softsign", "swish", "tanh",
     ]
     /// The pattern of a TensorFlow root name scope, which tf-keras makes of every layer name:
@@ -80,6 +82,9 @@ enum Keras2Config {
                 skipsFirstNode[name] = (1, 1)
             default: break
             }
+        }
+        if let name = config["name"]?.stringValue, !isTensorFlowScopeName(name) {
+            throw unsupported("the model name \"\(name)\" is not a TensorFlow name scope, which tf-keras requires", pointer + "/config/name")
         }
         var result = JSONObject()
         for key in keys {
@@ -149,6 +154,12 @@ enum Keras2Config {
         }
         if let dtype = config["dtype"] { config["dtype"] = try policy(dtype, pointer: pointer + "/config/dtype") }
 
+        // tf-keras draws an Orthogonal initializer with a QR decomposition TensorFlow has no bfloat16 kernel for:
+        // such a layer cannot even be built in tf-keras.
+        if config["dtype"]?.stringValue?.contains("bfloat16") ?? false || config["dtype"]?["config"]?["name"]?.stringValue?.contains("bfloat16") ?? false,
+           let key = config.first(where: { $0.value["class_name"]?.stringValue == "Orthogonal" })?.key {
+            throw unsupported("a bfloat16 layer with an Orthogonal \(key): tf-keras cannot build it (no bfloat16 QR in TensorFlow)", pointer + "/config/" + key)
+        }
         for (key, value) in config where value["module"]?.stringValue == "keras.initializers" {
             config[key] = try initializer(value, pointer: pointer + "/config/" + key)
         }

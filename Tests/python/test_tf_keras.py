@@ -247,3 +247,56 @@ def test_tf_keras_load_weights_reads_kconform_weights_only_h5_of_keras3_file(cas
     weights = convert_weights_only(folder / file, tmp_path)
     inputs, expected = io_arrays(folder, facts)
     load_weights_into_fresh_clone(convert_keras2(folder / file, tmp_path), weights, inputs, expected)
+
+
+# ----------------------------------------------------------------------------------------------
+# d. generated models (kconform gen) written as Keras 2: refused with KC-REF-012, or tf-keras predicts
+#    the kit's outputs (the issue 3 tolerance, in units of the policy's epsilon for float16/bfloat16)
+
+import importlib.util as _importlib_util  # noqa: E402
+
+_spec = _importlib_util.spec_from_file_location("gen_keras_models", ROOT / "scripts" / "conformance" / "gen_keras_models.py")
+kit_format = _importlib_util.module_from_spec(_spec)
+_spec.loader.exec_module(kit_format)
+
+KIT_COUNT = int(os.environ.get("KCONFORM_KERAS2_KIT_COUNT", "60"))
+KIT_SEED = int(os.environ.get("KCONFORM_KERAS2_KIT_SEED", "11"))
+
+
+@pytest.fixture(scope="module")
+def generated_kit(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("keras2-kit")
+    result = kconform("gen", "--seed", str(KIT_SEED), "--count", str(KIT_COUNT), "--out", str(folder))
+    assert result.returncode == 0, result.stderr
+    return folder, json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8"))["models"]
+
+
+def test_generated_models_written_as_keras2_predict_alike_in_tf_keras(generated_kit, tmp_path):
+    folder, models = generated_kit
+    assert len(models) == KIT_COUNT
+    converted, failures = 0, []
+    for name, entry in sorted(models.items()):
+        out = tmp_path / (name + ".h5")
+        result = kconform("convert", str(folder / entry["file"]), str(out), "--flavor", "keras2")
+        replay = f"{name} ({entry['replay']}, layers {entry['layers']}, policy {entry['policy']})"
+        if result.returncode != 0:
+            if "KC-REF-012" not in result.stderr or "Keras 2 (tf-keras) form" not in result.stderr:
+                failures.append(f"{replay}: convert failed without the Keras 2 refusal: {result.stderr.strip()}")
+            continue
+        converted += 1
+        tf_keras.backend.clear_session()
+        try:
+            model = tf_keras.models.load_model(out, compile=False)
+            inputs = [np.load(folder / path) for path in entry["inputs"]]
+            predicted = as_list(tf_keras_predict(model, inputs))
+        except Exception as error:  # noqa: BLE001 - every failure is reported with its replay command
+            failures.append(f"{replay}: tf-keras failed: {type(error).__name__}: {str(error)[-300:]}")
+            continue
+        expected = [np.load(folder / path) for path in entry["outputs"]]
+        problem = kit_format.difference(predicted, expected, len(entry["layers"]), entry["policy"])
+        if problem:
+            failures.append(f"{replay}: {problem}")
+    assert not failures, "\n".join(failures)
+    # Generated names are often non-ASCII on purpose, which tf-keras cannot hold; a run converting none
+    # would prove nothing.
+    assert converted >= KIT_COUNT // 10, f"only {converted} of {KIT_COUNT} generated models could be written as Keras 2"
