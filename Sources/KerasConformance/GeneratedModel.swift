@@ -44,13 +44,15 @@ public struct GeneratedModel: Sendable {
 
     /// The model built by the reference core with seeded random weights: values in [-0.5, 0.5] (variances
     /// in [0.25, 1.5]), stored in the variable dtype of the policy (`float16` and `bfloat16` policies store
-    /// their own dtype; the mixed ones store float32), so a variable read in the wrong order shows. A
-    /// compiled model also carries its optimizer's state as after a few training steps (see
-    /// ``optimizerState(for:)``).
+    /// their own dtype; the mixed ones store float32), so a variable read in the wrong order shows; a
+    /// quantized Dense or EinsumDense gets int8 and packed int4 kernels, scales and histories in the dtypes
+    /// Keras stores (``QuantizedWeights``). A compiled model also carries its optimizer's state as after a
+    /// few training steps (see ``optimizerState(for:)``).
     public func instantiate(options: LoadOptions = LoadOptions()) throws(ReferenceError) -> KerasModel {
         let model = try KerasModel.build(config: config, options: options)
         var choices = Choices(seed: weightSeed)
         for (_, layer) in model.saveableObjects {
+            if try QuantizedWeights.assign(layer, &choices) { continue }
             let policy = layer.envelope.config["dtype"]?["config"]?["name"]?.stringValue ?? policy
             let dtype = policy == "float16" || policy == "bfloat16" ? policy : "float32"
             for variable in layer.variables {

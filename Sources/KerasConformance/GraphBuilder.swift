@@ -64,6 +64,7 @@ struct GraphBuilder {
             return (key, value.settingConfig([("dtype", policyEnvelope)]))
         }
         config += [("name", .string(name)), ("dtype", policyEnvelope)]
+        if state.policy == "float32", let quantization = draft.quantization { config += quantization }
         var result = templates.layer(draft.className).settingConfig(config)
         if !templates.isBuiltAtInit(draft.className) {
             let build = draft.buildConfig ?? .object(JSONObject([("input_shape", inputShapes.count == 1

@@ -12,8 +12,9 @@ enum KerasTemplates {
     /// order), `optimizer_slots` (per optimizer variant: its config overrides and the layout of
     /// `/optimizer/vars` after training, as a rule over the trainable variables, with Keras's state for
     /// `Input(2) -> Dense(3)` as `example`), `sublayer_order` (a layer's sub-layers in `trainable_variables`
-    /// order, by attribute) and `built_at_init` (a layer's `built` after its
-    /// constructor: `true` means Keras writes no `build_config` for it).
+    /// order, by attribute), `built_at_init` (a layer's `built` after its constructor: `true` means Keras
+    /// writes no `build_config` for it) and `quantization` (per mode `int8`, `int4`, `float8`, the dtype
+    /// policy and `quantization_config` `layer.quantize(mode)` gives a Dense, and `AbsMaxQuantizer()`).
     static let lines = """
         layers Dense {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "units": 1, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null, "input_axes": null, "output_axes": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, "bias_constraint": null, "quantization_config": null}, "registered_name": null}
         layers EinsumDense {"module": "keras.layers", "class_name": "EinsumDense", "config": {"name": "einsum_dense", "trainable": true, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, "output_shape": [1], "equation": "ab,bc->ac", "activation": "linear", "bias_axes": null, "kernel_initializer": {"module": "keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null, "input_axes": null, "output_axes": null}, "registered_name": null}, "bias_initializer": {"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": null}, "kernel_regularizer": null, "bias_regularizer": null, "activity_regularizer": null, "kernel_constraint": null, "bias_constraint": null, "quantization_config": null}, "registered_name": null}
@@ -255,5 +256,12 @@ enum KerasTemplates {
         built_at_init MultiHeadAttention false
         built_at_init Lambda false
         built_at_init LambdaBytecode false
+        quantization int8_policy {"module": "keras.dtype_policies", "class_name": "QuantizedDTypePolicy", "config": {"mode": "int8", "source_name": "float32"}, "registered_name": null}
+        quantization int8_config {"module": "keras.quantizers", "class_name": "Int8QuantizationConfig", "config": {"weight_quantizer": null, "activation_quantizer": {"module": "keras.quantizers", "class_name": "AbsMaxQuantizer", "config": {"value_range": [-127, 127], "epsilon": 1e-07, "output_dtype": "int8"}, "registered_name": null}}, "registered_name": null}
+        quantization int4_policy {"module": "keras.dtype_policies", "class_name": "Int4DTypePolicy", "config": {"mode": "int4/128", "source_name": "float32"}, "registered_name": null}
+        quantization int4_config {"module": "keras.quantizers", "class_name": "Int4QuantizationConfig", "config": {"weight_quantizer": null, "activation_quantizer": null, "block_size": 128}, "registered_name": null}
+        quantization float8_policy {"module": "keras.dtype_policies", "class_name": "QuantizedFloat8DTypePolicy", "config": {"mode": "float8", "source_name": "float32", "amax_history_length": 1024}, "registered_name": null}
+        quantization float8_config {"module": "keras.quantizers", "class_name": "Float8QuantizationConfig", "config": {}, "registered_name": null}
+        quantization abs_max_quantizer {"module": "keras.quantizers", "class_name": "AbsMaxQuantizer", "config": {"value_range": [-127, 127], "epsilon": 1e-07, "output_dtype": "int8"}, "registered_name": null}
         """
 }

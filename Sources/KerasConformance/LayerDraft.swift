@@ -27,6 +27,9 @@ struct LayerDraft: Sendable {
     var buildConfig: JSONValue?
     /// The output dtype when it is not the compute dtype (none of the drawn layers today).
     var outputDType: String?
+    /// A quantized `Dense` or `EinsumDense`: its `dtype` (a quantized policy) and `quantization_config`,
+    /// set over the model's policy when the model computes in float32 (Keras quantizes float32 layers).
+    var quantization: [(String, JSONValue)]?
 
     init(_ className: String, _ config: [(String, JSONValue)] = [], output: [Int]) {
         self.className = className

@@ -48,10 +48,12 @@ struct LayerSampler: Sendable {
         switch className {
         case "Dense":
             let units = choices.int(in: 1...settings.maxUnits)
-            return LayerDraft(className, weighted(&choices, [("units", .int(units)), ("activation", .string(activation(&choices))),
-                                                             ("use_bias", .bool(choices.bool(0.8)))],
-                                                  kernels: ["kernel"], biases: ["bias"]),
-                              output: shape.dropLast() + [units])
+            var draft = LayerDraft(className, weighted(&choices, [("units", .int(units)), ("activation", .string(activation(&choices))),
+                                                                  ("use_bias", .bool(choices.bool(0.8)))],
+                                                       kernels: ["kernel"], biases: ["bias"]),
+                                   output: shape.dropLast() + [units])
+            draft.quantization = quantization(&choices, rows: shape.last ?? 1)
+            return draft
         case "Activation":
             return LayerDraft(className, [("activation", .string(activation(&choices)))], output: shape)
         case "Dropout", "SpatialDropout1D", "SpatialDropout2D":
@@ -121,17 +123,21 @@ struct LayerSampler: Sendable {
         case "EinsumDense":
             let units = choices.int(in: 1...settings.maxUnits)
             let bias = choices.bool(0.6)
+            var draft: LayerDraft
             if rank == 1 {
-                return LayerDraft(className, weighted(&choices, [("equation", .string("ab,bc->ac")), ("output_shape", .ints([units])),
-                                                                 ("activation", .string(activation(&choices))),
-                                                                 ("bias_axes", bias ? .string("c") : .null)], kernels: ["kernel"], biases: ["bias"]),
-                                  output: [units])
+                draft = LayerDraft(className, weighted(&choices, [("equation", .string("ab,bc->ac")), ("output_shape", .ints([units])),
+                                                                  ("activation", .string(activation(&choices))),
+                                                                  ("bias_axes", bias ? .string("c") : .null)], kernels: ["kernel"], biases: ["bias"]),
+                                   output: [units])
+            } else {
+                guard rank == 2 else { return nil }
+                draft = LayerDraft(className, weighted(&choices, [("equation", .string("abc,cd->abd")), ("output_shape", .ints([shape[0], units])),
+                                                                  ("activation", .string(activation(&choices))),
+                                                                  ("bias_axes", bias ? .string("d") : .null)], kernels: ["kernel"], biases: ["bias"]),
+                                   output: [shape[0], units])
             }
-            guard rank == 2 else { return nil }
-            return LayerDraft(className, weighted(&choices, [("equation", .string("abc,cd->abd")), ("output_shape", .ints([shape[0], units])),
-                                                             ("activation", .string(activation(&choices))),
-                                                             ("bias_axes", bias ? .string("d") : .null)], kernels: ["kernel"], biases: ["bias"]),
-                              output: [shape[0], units])
+            draft.quantization = quantization(&choices, rows: shape.last ?? 1)
+            return draft
         case "Embedding":
             return nil
         case "SimpleRNN", "LSTM", "GRU":
@@ -332,6 +338,36 @@ struct LayerSampler: Sendable {
             return LayerDraft(className, [("rate", .double(Double(choices.int(in: 0...9)) / 10))], output: shape)
         }
         return nil
+    }
+
+    // MARK: Quantization
+
+    /// The share of Dense and EinsumDense draws that are quantized (default 0.1; applied in float32 models).
+    static let quantizedShare = 0.1
+
+    /// Sometimes (``quantizedShare``) the dtype policy and `quantization_config` of a quantized layer whose
+    /// kernel reduces `rows` inputs, from the templates of `layer.quantize(mode)`: int8 (default config,
+    /// or weight-only with no inputs quantizer); int4 with block size 128 (Keras's default), -1 (per
+    /// channel, sometimes with `AbsMaxQuantizer` on the inputs) or a small block; float8 with an amax
+    /// history of 1, 4, 16 or 1024 steps.
+    private func quantization(_ choices: inout Choices, rows: Int) -> [(String, JSONValue)]? {
+        guard choices.bool(Self.quantizedShare) else { return nil }
+        let mode = choices.element(of: ["int8", "int4", "float8"])
+        var policy = templates.object("quantization", mode + "_policy")
+        var config = templates.object("quantization", mode + "_config")
+        switch mode {
+        case "int8":
+            if choices.bool(0.3) { config = config.settingConfig([("activation_quantizer", .null)]) }
+        case "int4":
+            let small = choices.int(in: 1...max(1, rows))
+            let block = choices.element(of: [128, -1, small])
+            policy = policy.settingConfig([("mode", .string("int4/\(block)"))])
+            config = config.settingConfig([("block_size", .int(block))])
+            if block == -1, choices.bool(0.5) { config = config.settingConfig([("activation_quantizer", templates.object("quantization", "abs_max_quantizer"))]) }
+        default:
+            policy = policy.settingConfig([("amax_history_length", .int(choices.element(of: [1, 4, 16, 1024])))])
+        }
+        return [("dtype", policy), ("quantization_config", config)]
     }
 
     // MARK: Hyperparameters

@@ -6,7 +6,8 @@ import KerasReference
 /// order (a model's layers; a wrapper's or MultiHeadAttention's sub-layers in the order Keras tracks them,
 /// from the `sublayer_order` templates, which differs from the saving order: `forward_layer` before
 /// `backward_layer`), depth first, each variable once. A layer whose config says `trainable: false`
-/// contributes nothing, its sub-layers included; non-trainable variables (moving statistics) neither.
+/// contributes nothing, its sub-layers included; non-trainable variables (moving statistics) neither, nor
+/// the float8 scales Keras overwrites with their gradients (its optimizers give them no slots).
 enum TrainableVariables {
     /// (Keras-style name `dense_kernel`, the variable) in `model.trainable_variables` order.
     static func of(_ model: KerasModel) -> [(name: String, variable: KerasReference.Variable)] {
@@ -31,7 +32,8 @@ enum TrainableVariables {
             let (path, layer) = objects[index]
             if layer.envelope.config["trainable"]?.boolValue == false { return }
             let name = scope.isEmpty ? layer.name : scope + "_" + layer.name
-            for variable in layer.variables where variable.trainable && seen.insert(ObjectIdentifier(variable)).inserted {
+            for variable in layer.variablesInCreationOrder where variable.trainable && !layer.overwritesWithGradient(variable)
+                && seen.insert(ObjectIdentifier(variable)).inserted {
                 result.append((name + "_" + variable.name, variable))
             }
             let children = childrenOf[path] ?? []

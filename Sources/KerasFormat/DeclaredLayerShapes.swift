@@ -95,8 +95,11 @@ struct DeclaredLayerShapes {
         switch className {
         case "Dense":
             guard let last, let units = fields.int("units"), let bias = fields.bool("use_bias", true) else { return nil }
-            let quantized = fields.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy"
-            return [[last, units]] + (bias ? [[units]] : []) + (quantized ? [[units]] : [])
+            switch QuantizedPolicy.of(layerConfig: fields.config) {
+            case nil: return [[last, units]] + (bias ? [[units]] : [])
+            case .success(let policy): return policy.denseShapes(inputs: last, units: units, bias: bias)
+            case .failure: return nil
+            }
         case "Conv1D", "Conv2D", "Conv3D":
             let rank = spatialRank(className)
             guard let channels = channelsLast(fields, input)?.last ?? nil, let filters = fields.int("filters"),
@@ -177,7 +180,7 @@ struct DeclaredLayerShapes {
             let biasShape = className == "GRUCell" && resetAfter ? [2, width] : [width]
             return [[last, width], [units, width]] + (bias ? [biasShape] : [])
         case "EinsumDense":
-            if fields.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy" { return nil }
+            if QuantizedPolicy.of(layerConfig: fields.config) != nil { return nil }
             guard let shape = input?.first, input?.count == 1 else { return nil }
             return einsumDense(fields, shape)
         default:

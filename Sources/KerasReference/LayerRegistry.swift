@@ -93,10 +93,6 @@ enum LayerRegistry {
         }
         // A `keras.ops` operation recorded in a Functional (`x * 0.5`), whatever its class name.
         if module.hasPrefix("keras.src.ops.") { return try OperationLayer(envelope: envelope) }
-        // A quantized EinsumDense keeps the variables its file holds; its math is not implemented.
-        if isKeras, envelope.className == "EinsumDense", envelope.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy" {
-            return try OpaqueLayer(envelope: envelope)
-        }
         let usesRegisteredName = envelope.registeredName.map { $0 != envelope.className } ?? false
         if isKeras, let type = builtins[envelope.className] {
             // `_assert_no_registered_name_for_builtin` (SER:801-812).

@@ -75,7 +75,7 @@ enum LegacySaver {
     static func weightPaths(_ layer: any Layer, prefix: String) -> [(path: String, variable: Variable)] {
         var all: [(path: String, variable: Variable)] = []
         func collect(_ layer: any Layer, _ prefix: String) {
-            all += layer.variables.map { (prefix + "/" + $0.name, $0) }
+            all += layer.variablesInCreationOrder.map { (prefix + "/" + $0.name, $0) }
             if let model = layer as? any ModelLayer { for child in model.layers { collect(child, prefix + "/" + child.name) } }
             for child in layer.trackedChildren { collect(child, prefix + "/" + child.name) }
         }

@@ -46,7 +46,7 @@ enum LegacyWeightsLoader {
     static func allVariables(_ layer: any Layer) -> [Variable] {
         var all: [Variable] = []
         func collect(_ layer: any Layer) {
-            all += layer.variables
+            all += layer.variablesInCreationOrder
             if let model = layer as? any ModelLayer { model.layers.forEach(collect) }
             layer.trackedChildren.forEach(collect)
         }

@@ -321,6 +321,22 @@ def serialize(obj):
     return keras.saving.serialize_keras_object(obj)
 
 
+def quantization():
+    """What `layer.quantize(mode)` (default config) leaves in a Dense config, per mode: its dtype policy
+    (`<mode>_policy`) and its `quantization_config` (`<mode>_config`); and `AbsMaxQuantizer()`, the inputs
+    quantizer of the int8 default."""
+    templates = {}
+    for mode in ("int8", "int4", "float8"):
+        layer = L.Dense(1)
+        layer.build((None, 2))
+        layer.quantize(mode)
+        config = serialize(layer)["config"]
+        templates[mode + "_policy"] = config["dtype"]
+        templates[mode + "_config"] = config["quantization_config"]
+    templates["abs_max_quantizer"] = serialize(keras.quantizers.AbsMaxQuantizer())
+    return templates
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default="Sources/KerasConformance/KerasTemplates.swift")
@@ -347,6 +363,8 @@ def main():
         # Layers Keras marks built in their constructor: they never call build, so Keras writes no
         # `build_config` for them.
         "built_at_init": {name: make().built for name, make in LAYERS.items()},
+        # The dtype policies and quantization configs of quantized Dense and EinsumDense layers.
+        "quantization": quantization(),
     }
     # One object per line so that a regenerated file diffs by object.
     lines = []
@@ -368,8 +386,9 @@ enum KerasTemplates {{
     /// order), `optimizer_slots` (per optimizer variant: its config overrides and the layout of
     /// `/optimizer/vars` after training, as a rule over the trainable variables, with Keras's state for
     /// `Input(2) -> Dense(3)` as `example`), `sublayer_order` (a layer's sub-layers in `trainable_variables`
-    /// order, by attribute) and `built_at_init` (a layer's `built` after its
-    /// constructor: `true` means Keras writes no `build_config` for it).
+    /// order, by attribute), `built_at_init` (a layer's `built` after its constructor: `true` means Keras
+    /// writes no `build_config` for it) and `quantization` (per mode `int8`, `int4`, `float8`, the dtype
+    /// policy and `quantization_config` `layer.quantize(mode)` gives a Dense, and `AbsMaxQuantizer()`).
     static let lines = """
 {body}
         """

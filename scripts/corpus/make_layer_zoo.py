@@ -108,7 +108,8 @@ def sequential(tag, input_shape, *layers):
 
 CASES = {}
 # Cases whose builder sets the weights itself (quantized kernels must keep their int8 values).
-KEEP_WEIGHTS = {"einsum_dense_int8"}
+KEEP_WEIGHTS = {"einsum_dense_int8", "dense_int8_variants", "dense_int4_variants", "dense_float8", "einsum_dense_int8_equations",
+                "einsum_dense_int4", "einsum_dense_float8"}
 
 
 def case(description):
@@ -496,6 +497,136 @@ def einsum_dense_int8():
     randomize(m, "einsum_dense_int8")
     m.quantize("int8")
     return m, inputs("einsum_dense_int8", (2, 4, 6))
+
+
+def quantized(tag, model, plan):
+    """Seeded float weights first, then each layer of `plan` (layer -> (mode, config or None)) quantized
+    with `layer.quantize`, so the stored int8/int4 kernels, scales and zero points are Keras's own."""
+    randomize(model, tag)
+    for layer, (mode, config) in plan.items():
+        layer.quantize(mode, config=config)
+    return model
+
+
+def float8_scales(tag, layers):
+    """Positive seeded scales and amax histories for float8 layers: Keras's initial scales are 1, which
+    would leave the float8 rounding of inputs and kernels nearly invisible; these put most values in the
+    e4m3 normal range with a few clipped at 448."""
+    generator = rng(tag + "/scales")
+    for layer in layers:
+        for name in ("inputs_scale", "kernel_scale", "outputs_grad_scale"):
+            getattr(layer, name).assign(np.float32(generator.uniform(0.002, 0.02)))
+        for name in ("inputs_amax_history", "kernel_amax_history", "outputs_grad_amax_history"):
+            history = getattr(layer, name)
+            history.assign(generator.uniform(0.0, 4.0, tuple(history.shape)).astype("float32"))
+
+
+@case("Dense quantized to int8: default config (AbsMaxQuantizer on the inputs, per row) with relu on rank-3 inputs; "
+      "weight-only (Int8QuantizationConfig(activation_quantizer=None)); AbsMaxQuantizer(value_range=(-100, 100), epsilon=1e-3), no bias")
+def dense_int8_variants():
+    Q = keras.quantizers
+    fresh("dense_int8_variants")
+    default, weight_only, custom = L.Dense(5, activation="relu"), L.Dense(4), L.Dense(3, use_bias=False)
+    m = fanout("dense_int8_variants", (3, 6), [default], [L.Flatten(), weight_only], [custom])
+    quantized("dense_int8_variants", m, {
+        default: ("int8", None),
+        weight_only: ("int8", Q.Int8QuantizationConfig(activation_quantizer=None)),
+        custom: ("int8", Q.Int8QuantizationConfig(activation_quantizer=Q.AbsMaxQuantizer(value_range=(-100, 100), epsilon=1e-3))),
+    })
+    return m, inputs("dense_int8_variants", (2, 3, 6))
+
+
+@case("Dense quantized to int4 (kernels packed two per byte along the units): default block_size 128 (one group, zero points); "
+      "block_size=3 over 7 inputs (3 groups, the last partial) with 5 units (odd: a padded nibble); per-channel (block_size=-1); "
+      "per-channel with AbsMaxQuantizer on the inputs (int8 x int4 in int32)")
+def dense_int4_variants():
+    Q = keras.quantizers
+    fresh("dense_int4_variants")
+    default, grouped, per_channel, quantized_inputs = L.Dense(5), L.Dense(5, activation="tanh"), L.Dense(4, use_bias=False), L.Dense(3)
+    m = fanout("dense_int4_variants", (2, 7), [default], [grouped], [per_channel], [quantized_inputs])
+    quantized("dense_int4_variants", m, {
+        default: ("int4", None),
+        grouped: ("int4", Q.Int4QuantizationConfig(block_size=3)),
+        per_channel: ("int4", Q.Int4QuantizationConfig(block_size=-1)),
+        quantized_inputs: ("int4", Q.Int4QuantizationConfig(block_size=-1, activation_quantizer=Q.AbsMaxQuantizer())),
+    })
+    return m, inputs("dense_int4_variants", (2, 2, 7))
+
+
+@case("Dense quantized to float8 (model.quantize semantics: inputs and kernel quantize-dequantized through float8_e4m3fn "
+      "with their scales, the bias rounded to bfloat16): Dense(5) and Dense(3, relu, no bias) with a QuantizedFloat8DTypePolicy "
+      "of amax_history_length=16 given at construction; seeded scales (some values clip at 448)")
+def dense_float8():
+    fresh("dense_float8")
+    policy = keras.dtype_policies.QuantizedFloat8DTypePolicy("float8", "float32", amax_history_length=16)
+    plain, built_quantized = L.Dense(5), L.Dense(3, activation="relu", use_bias=False, dtype=policy)
+    m = fanout("dense_float8", (4, 6), [plain], [built_quantized])
+    quantized("dense_float8", m, {plain: ("float8", None)})
+    float8_scales("dense_float8", [plain, built_quantized])
+    return m, inputs("dense_float8", (2, 4, 6))
+
+
+@case("EinsumDense quantized to int8 over equations that move the scales: abc,dc->abd (kernel reduced on its last axis), "
+      "abc,cde->abde, abcd,cde->abe (two input axes reduced: a squeezed input scale), abc,cd->adb (output transposed), "
+      "abc,bcd->ad, abc,cd->abcd (nothing reduced: a scale per element); ab,bc->ac weight-only")
+def einsum_dense_int8_equations():
+    Q = keras.quantizers
+    fresh("einsum_dense_int8_equations")
+    layers = [
+        L.EinsumDense("abc,dc->abd", output_shape=(None, 5), bias_axes="d", activation="relu"),
+        L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de"),
+        L.EinsumDense("abcd,cde->abe", output_shape=(None, 5), bias_axes="e"),
+        L.EinsumDense("abc,cd->adb", output_shape=(5, None), bias_axes="d"),
+        L.EinsumDense("abc,bcd->ad", output_shape=(5,)),
+        L.EinsumDense("abc,cd->abcd", output_shape=(None, 6, 3)),
+    ]
+    weight_only = L.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c")
+    m = fanout(
+        "einsum_dense_int8_equations",
+        (4, 6),
+        [layers[0]], [layers[1]], [L.Reshape((2, 2, 6)), layers[2]], [layers[3]], [layers[4]], [layers[5]], [L.Flatten(), weight_only],
+    )
+    plan = {layer: ("int8", None) for layer in layers}
+    plan[weight_only] = ("int8", Q.Int8QuantizationConfig(activation_quantizer=None))
+    quantized("einsum_dense_int8_equations", m, plan)
+    return m, inputs("einsum_dense_int8_equations", (2, 4, 6))
+
+
+@case("EinsumDense quantized to int4 (the kernel flattened to rows of reduced axes by columns, packed along the columns): "
+      "abc,cd->abd default (block 128); abc,cde->abde block_size=4 (2 groups); abcd,cde->abe block_size=5 (12 rows, 3 groups); "
+      "abc,dc->abd per-channel; abc,cd->abd per-channel with AbsMaxQuantizer on the inputs")
+def einsum_dense_int4():
+    Q = keras.quantizers
+    fresh("einsum_dense_int4")
+    default = L.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d")
+    grouped = L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3), bias_axes="de", activation="tanh")
+    squeezed = L.EinsumDense("abcd,cde->abe", output_shape=(None, 3), bias_axes="e")
+    per_channel = L.EinsumDense("abc,dc->abd", output_shape=(None, 5))
+    quantized_inputs = L.EinsumDense("abc,cd->abd", output_shape=(None, 3), bias_axes="d")
+    m = fanout("einsum_dense_int4", (4, 6), [default], [grouped], [L.Reshape((2, 2, 6)), squeezed], [per_channel], [quantized_inputs])
+    quantized("einsum_dense_int4", m, {
+        default: ("int4", None),
+        grouped: ("int4", Q.Int4QuantizationConfig(block_size=4)),
+        squeezed: ("int4", Q.Int4QuantizationConfig(block_size=5)),
+        per_channel: ("int4", Q.Int4QuantizationConfig(block_size=-1)),
+        quantized_inputs: ("int4", Q.Int4QuantizationConfig(block_size=-1, activation_quantizer=Q.AbsMaxQuantizer())),
+    })
+    return m, inputs("einsum_dense_int4", (2, 4, 6))
+
+
+@case("EinsumDense quantized to float8: abc,cd->abd bias d; ...b,bc->...c on rank 4 (ellipsis: fine for float8, which needs no "
+      "axis analysis); abc,cde->abde no bias; seeded scales")
+def einsum_dense_float8():
+    fresh("einsum_dense_float8")
+    layers = [
+        L.EinsumDense("abc,cd->abd", output_shape=(None, 5), bias_axes="d", activation="relu"),
+        L.EinsumDense("...b,bc->...c", output_shape=5, bias_axes="c"),
+        L.EinsumDense("abc,cde->abde", output_shape=(None, 2, 3)),
+    ]
+    m = fanout("einsum_dense_float8", (4, 6), [layers[0]], [L.Reshape((2, 2, 6)), layers[1]], [layers[2]])
+    quantized("einsum_dense_float8", m, {layer: ("float8", None) for layer in layers})
+    float8_scales("einsum_dense_float8", layers)
+    return m, inputs("einsum_dense_float8", (2, 4, 6))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -215,6 +215,12 @@ final class MultiHeadAttention: BaseLayer, @unchecked Sendable {
         return list
     }
 
+    /// `build` assigns query, key, gate, value, output dense layers in that order (MHA:266-360), which orders
+    /// `layer.weights` and so legacy `.h5` files.
+    override var trackedChildren: [any Layer] {
+        [queryDense, keyDense, gateDense, valueDense, outputDense, softmaxLayer, dropoutLayer].compactMap { $0 }
+    }
+
     private static func letter(_ index: Int) -> String { String(UnicodeScalar(UInt8(ascii: "a") + UInt8(index))) }
 
     /// `_build_proj_equation`: equation, bias axes and output rank.

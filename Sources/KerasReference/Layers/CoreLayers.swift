@@ -16,35 +16,61 @@ final class InputLayer: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] { [try single(inputs)] }
 }
 
-/// `Dense`: `activation(x · kernel + bias)` over the last axis; variables `[kernel, bias]` (DENSE 297-332).
-final class Dense: BaseLayer, @unchecked Sendable {
+/// `Dense`: `activation(x · kernel + bias)` over the last axis; variables `[kernel, bias]` (DENSE 297-332),
+/// or a quantized kernel's (``QuantizedKernel``) when the dtype policy is a quantized one.
+final class Dense: BaseLayer, QuantizableLayer, @unchecked Sendable {
     private var kernel: Variable?
     private var bias: Variable?
-    private var quantized = false
+    private var quantization: LayerQuantization?
+    private(set) var quantizedKernel: QuantizedKernel?
 
-    /// Non-quantized `[kernel, bias]`; int8 `[kernel, bias, kernel_scale]` (FORMAT.md 4.3).
+    var biasVariable: Variable? { bias }
+
+    required init(envelope: ObjectEnvelope) throws(ReferenceError) {
+        try super.init(envelope: envelope)
+        quantization = try LayerQuantization.of(envelope)
+    }
+
+    /// Non-quantized `[kernel, bias]`; quantized, the mode's variables in `variable_serialization_spec`
+    /// order (dense.py 402-452): int8 `[kernel, bias, kernel_scale]`, int4 `[kernel, bias, kernel_scale,
+    /// kernel_zero, g_idx]` (the last two per group only), float8 `[kernel, bias, inputs_scale,
+    /// inputs_amax_history, kernel_scale, kernel_amax_history, outputs_grad_scale, outputs_grad_amax_history]`.
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
         let inputSize = try lastDimension(shapes)
         let units = try config.int("units")
-        quantized = envelope.config["dtype"]?["class_name"]?.stringValue == "QuantizedDTypePolicy"
-        // The int8 kernel and its scale are not trainable (DENSE 403-450), which orders `layer.weights`.
-        kernel = try addVariable("kernel", [inputSize, units], trainable: !quantized)
-        if try config.bool("use_bias", default: true) { bias = try addVariable("bias", [units]) }
-        if quantized { try addVariable("kernel_scale", [units], trainable: false) }
+        let useBias = try config.bool("use_bias", default: true)
+        guard let quantization else {
+            kernel = try addVariable("kernel", [inputSize, units])
+            if useBias { bias = try addVariable("bias", [units]) }
+            return
+        }
+        quantizedKernel = try QuantizedKernel.declare(
+            quantization, kernelShape: [inputSize, units], rows: inputSize, columns: units, int8ScaleShape: [units],
+            add: { (name, shape, trainable, dtype) throws(ReferenceError) -> Variable in try addVariable(name, shape, trainable: trainable, dtype: dtype) },
+            addBias: { () throws(ReferenceError) in if useBias { bias = try addVariable("bias", [units]) } })
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
-        if quantized { throw ReferenceError(ReferenceError.Code.notImplemented, "quantized (int8) Dense has no forward math in kconform", at: name) }
-        guard let kernel else { throw ReferenceError(ReferenceError.Code.invalidConfig, "Dense was never built", at: name) }
-        let (inputSize, units) = (kernel.shape[0], kernel.shape[1])
-        guard x.lastDimension == inputSize else {
+        if let reason = quantization?.unsupported { throw ReferenceError(ReferenceError.Code.notImplemented, reason, at: name) }
+        let expected = quantizedKernel?.kernelShape ?? kernel?.shape
+        guard let expected else { throw ReferenceError(ReferenceError.Code.invalidConfig, "Dense was never built", at: name) }
+        let (inputSize, units) = (expected[0], expected[1])
+        guard x.rank >= 1, x.lastDimension == inputSize else {
             throw ReferenceError(ReferenceError.Code.inputMismatch, "expected last dimension \(inputSize), got \(x.shape)", at: name)
         }
-        let rows = x.shape.dropLast().reduce(1, *)
-        var product = Tensor(shape: Array(x.shape.dropLast()) + [units],
+        var product: Tensor
+        if let quantizedKernel {
+            product = try quantizedKernel.dense(x, units: units)
+            if let bias { product = product.adding(lastAxis: quantizedKernel.bias(bias.values)) }
+        } else if let kernel {
+            let rows = x.shape.dropLast().reduce(1, *)
+            product = Tensor(shape: Array(x.shape.dropLast()) + [units],
                              scalars: precision.round(LinearAlgebra.matmul(x.scalars, precision.round(kernel.values), m: rows, k: inputSize, n: units)))
-        if let bias { product = precision.round(product.adding(lastAxis: precision.round(bias.values))) }
+            if let bias { product = precision.round(product.adding(lastAxis: precision.round(bias.values))) }
+        } else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "Dense was never built", at: name)
+        }
         let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
         return [activation(product)]
     }

@@ -3,26 +3,56 @@ import KerasJSON
 
 /// `EinsumDense`: `activation(einsum(equation, x, kernel) + bias)`; variables `[kernel, bias]`, bias only
 /// with `bias_axes`, shapes derived from the equation as Keras's `_analyze_einsum_string` does
-/// (EinsumDense build, keras/src/layers/core/einsum_dense.py).
-final class EinsumDense: BaseLayer, @unchecked Sendable {
+/// (EinsumDense build, keras/src/layers/core/einsum_dense.py), or a quantized kernel's
+/// (``QuantizedKernel``) when the dtype policy is a quantized one.
+final class EinsumDense: BaseLayer, QuantizableLayer, @unchecked Sendable {
     private(set) var kernel: Variable?
     private(set) var bias: Variable?
+    private var quantization: LayerQuantization?
+    private(set) var quantizedKernel: QuantizedKernel?
+    /// The equation's scale layout, for int8 and int4.
+    private var quantizationInfo: EinsumQuantizationInfo?
 
-    /// Non-quantized `[kernel, bias]` (`variable_serialization_spec[None]`); a quantized EinsumDense is
-    /// loaded as an opaque layer by the registry.
+    var biasVariable: Variable? { bias }
+
+    required init(envelope: ObjectEnvelope) throws(ReferenceError) {
+        try super.init(envelope: envelope)
+        quantization = try LayerQuantization.of(envelope)
+    }
+
+    /// Non-quantized `[kernel, bias]`; quantized, the mode's variables in `variable_serialization_spec`
+    /// order (einsum_dense.py 491-541): int8 `[kernel, bias, kernel_scale]` (the scale in the output's
+    /// layout, `_get_kernel_scale_shape`), int4 `[kernel, bias, kernel_scale, kernel_zero, g_idx]` over the
+    /// kernel flattened to `[rows, columns]` (`_int4_build`), float8 as Dense's.
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
         guard shapes.count == 1 else { throw ReferenceError(ReferenceError.Code.invalidConfig, "EinsumDense takes one input, got \(shapes)", at: name) }
         let analysis = try analyze(shapes[0])
         guard let kernelShape = knownShape(analysis.kernel) else {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "the kernel shape \(analysis.kernel) is not fully known", at: name)
         }
-        kernel = try addVariable("kernel", kernelShape)
-        if let biasShape = analysis.bias {
+        func addBias() throws(ReferenceError) {
+            guard let biasShape = analysis.bias else { return }
             guard let known = knownShape(biasShape) else {
                 throw ReferenceError(ReferenceError.Code.invalidConfig, "the bias shape \(biasShape) is not fully known", at: name)
             }
             bias = try addVariable("bias", known)
         }
+        guard let quantization else {
+            kernel = try addVariable("kernel", kernelShape)
+            try addBias()
+            return
+        }
+        var (rows, columns, scaleShape) = (0, 0, [Int]())
+        if quantization.policy.mode != .float8 {
+            let info = try EinsumQuantizationInfo(equation: try config.string("equation"), layer: name)
+            quantizationInfo = info
+            (rows, columns) = try info.int4Matrix(kernelShape, layer: name)
+            if quantization.policy.mode == .int8 { scaleShape = try info.kernelScaleShape(kernelShape, layer: name) }
+        }
+        quantizedKernel = try QuantizedKernel.declare(
+            quantization, kernelShape: kernelShape, rows: rows, columns: columns, int8ScaleShape: scaleShape,
+            add: { (name, shape, trainable, dtype) throws(ReferenceError) -> Variable in try addVariable(name, shape, trainable: trainable, dtype: dtype) },
+            addBias: addBias)
     }
 
     /// `output_shape` as Keras keeps it (`partial_output_shape`): an int or a list with nulls.
@@ -104,14 +134,27 @@ final class EinsumDense: BaseLayer, @unchecked Sendable {
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
-        guard let kernel else { throw ReferenceError(ReferenceError.Code.invalidConfig, "EinsumDense was never built", at: name) }
-        let einsum = try Einsum(try config.string("equation"), leftRank: x.rank, rightRank: kernel.shape.count, layer: name)
-        var output = precision.round(try einsum.apply(x, Tensor(shape: kernel.shape, scalars: precision.round(kernel.values)), layer: name))
-        if let bias {
-            guard let sum = output.broadcast(with: Tensor(shape: bias.shape, scalars: precision.round(bias.values)), +), sum.shape == output.shape else {
-                throw ReferenceError(ReferenceError.Code.inputMismatch, "bias \(bias.shape) does not broadcast to \(output.shape)", at: name)
+        if let reason = quantization?.unsupported { throw ReferenceError(ReferenceError.Code.notImplemented, reason, at: name) }
+        var output: Tensor
+        if let quantizedKernel {
+            output = try quantizedKernel.einsum(x, equation: try config.string("equation"), info: quantizationInfo, layer: name)
+            if let bias {
+                let values = Tensor(shape: bias.shape, scalars: quantizedKernel.bias(bias.values))
+                guard let sum = output.broadcast(with: values, +), sum.shape == output.shape else {
+                    throw ReferenceError(ReferenceError.Code.inputMismatch, "bias \(bias.shape) does not broadcast to \(output.shape)", at: name)
+                }
+                output = sum
             }
-            output = precision.round(sum)
+        } else {
+            guard let kernel else { throw ReferenceError(ReferenceError.Code.invalidConfig, "EinsumDense was never built", at: name) }
+            let einsum = try Einsum(try config.string("equation"), leftRank: x.rank, rightRank: kernel.shape.count, layer: name)
+            output = precision.round(try einsum.apply(x, Tensor(shape: kernel.shape, scalars: precision.round(kernel.values)), layer: name))
+            if let bias {
+                guard let sum = output.broadcast(with: Tensor(shape: bias.shape, scalars: precision.round(bias.values)), +), sum.shape == output.shape else {
+                    throw ReferenceError(ReferenceError.Code.inputMismatch, "bias \(bias.shape) does not broadcast to \(output.shape)", at: name)
+                }
+                output = precision.round(sum)
+            }
         }
         let activation = try ActivationFunction.resolve(ActivationFunction.name(of: config["activation"]), layer: name)
         return [activation(output)]
