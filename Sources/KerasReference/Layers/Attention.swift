@@ -36,7 +36,7 @@ struct CallArguments {
     /// The value of keyword `key` shared by every recorded call; nil when no call passes it.
     func value(_ key: String) throws(ReferenceError) -> JSONValue? {
         let values = nodes.map { node -> JSONValue? in
-            guard let value = node["kwargs"]?[key], !value.isNull else { return nil }
+            guard let value = Self.keywordArguments(node)[key], !value.isNull else { return nil }
             return value
         }
         guard let first = values.first else { return nil }
@@ -62,11 +62,13 @@ struct CallArguments {
             return (value.objectValue ?? JSONObject()).flatMap { names($0.value, "\(path).\($0.key)") }
         }
         let layouts = nodes.map { node -> [String] in
-            let arguments = node["args"]?.arrayValue ?? []
+            let arguments = Self.positionalArguments(node)
             var result = arguments.enumerated().flatMap { index, argument in
                 names(argument, index < positional.count ? positional[index] : "argument\(index)")
             }
-            for (key, value) in node["kwargs"]?.objectValue ?? JSONObject() { result += names(value, key) }
+            // tf-keras node lists carry tensors only in the first argument (FunctionalModel.tensors).
+            guard node["args"] != nil else { return result }
+            for (key, value) in Self.keywordArguments(node) { result += names(value, key) }
             return result
         }
         guard let first = layouts.first else { return nil }
@@ -74,6 +76,21 @@ struct CallArguments {
             throw ReferenceError(ReferenceError.Code.notImplemented, "calls of this layer pass tensors in different arguments", at: layer)
         }
         return first
+    }
+
+    /// The positional arguments of a node: Keras 3's `args`, or for a tf-keras node list
+    /// `[[layer, node, tensor, kwargs], ...]` the one first argument it records (a tensor, or a list of them).
+    static func positionalArguments(_ node: JSONValue) -> [JSONValue] {
+        guard let entries = node.arrayValue else { return node["args"]?.arrayValue ?? [] }
+        let tensors = entries.map { entry in JSONValue.array(Array((entry.arrayValue ?? []).prefix(3))) }
+        return tensors.count == 1 ? tensors : [.array(tensors)]
+    }
+
+    /// The keyword arguments of a node: Keras 3's `kwargs`, or the dict tf-keras stores with each tensor of
+    /// a node list (the last one's, which tf-keras calls the layer with).
+    static func keywordArguments(_ node: JSONValue) -> JSONObject {
+        guard let entries = node.arrayValue else { return node["kwargs"]?.objectValue ?? JSONObject() }
+        return entries.last?[3]?.objectValue ?? JSONObject()
     }
 
     private static func tensorCount(_ value: JSONValue) -> Int {
