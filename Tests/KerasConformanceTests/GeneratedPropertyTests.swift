@@ -155,3 +155,19 @@ struct NegativeDimensionTests {
         #expect(throws: ReferenceError.self) { _ = try KerasModel.build(config: config) }
     }
 }
+
+/// Generated models the Keras 2 round trip once failed on, replayed by seed and index.
+@Suite struct Keras2RoundTripRegressionTests {
+    /// An Attention layer called on `[query, value]`: its tf-keras node list carries both tensors in one
+    /// positional argument (conform --seed 1 --index 599 failed with "Attention got 2 tensors for arguments []").
+    @Test func attentionCalledOnAListRoundTripsAsKeras2() throws {
+        let generated = GeneratedCase(seed: 1, index: 599).model
+        let model = try generated.instantiate()
+        let inputs = generated.makeInputs()
+        let expected = try model.predict(inputs)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kconform-k2-\(getpid())").path
+        try RoundTripProperty(formats: [.keras2H5], directory: directory)
+            .check(model, config: generated, inputs: inputs, expected: expected, caseName: "attention-keras2")
+        #expect(JSONWriter.dumps(generated.config).contains("\"Attention\""))
+    }
+}
