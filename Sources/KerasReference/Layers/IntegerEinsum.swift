@@ -7,22 +7,14 @@ struct IntegerEinsum: Sendable {
     let right: [Character]
     let output: [Character]
 
-    /// Parses `equation` for operands of `leftRank` and `rightRank` dimensions.
+    /// Parses `equation` for operands of `leftRank` and `rightRank` dimensions with ``Einsum``'s parser
+    /// (the same checks and errors), refusing an ellipsis.
     init(_ equation: String, leftRank: Int, rightRank: Int, layer: String) throws(ReferenceError) {
-        func invalid(_ why: String) -> ReferenceError {
-            ReferenceError(ReferenceError.Code.invalidConfig, "einsum equation \"\(equation)\": \(why)", at: layer)
+        guard !equation.contains("...") else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "einsum equation \"\(equation)\": an int8 einsum takes letters only", at: layer)
         }
-        let sides = equation.filter { $0 != " " }.components(separatedBy: "->")
-        guard sides.count == 2 else { throw invalid("needs exactly one \"->\"") }
-        let operands = sides[0].components(separatedBy: ",")
-        guard operands.count == 2 else { throw invalid("needs exactly two operands") }
-        (left, right, output) = (Array(operands[0]), Array(operands[1]), Array(sides[1]))
-        guard (left + right + output).allSatisfy({ $0.isASCII && $0.isLetter }) else { throw invalid("an int8 einsum takes letters only") }
-        guard left.count == leftRank, right.count == rightRank else { throw invalid("operands of rank \(leftRank) and \(rightRank) do not match") }
-        for labels in [left, right, output] where Set(labels).count != labels.count {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "einsum \"\(equation)\": repeated labels (diagonals) are not implemented", at: layer)
-        }
-        guard Set(output).isSubset(of: Set(left).union(right)) else { throw invalid("an output label is in no operand") }
+        let parsed = try Einsum(equation, leftRank: leftRank, rightRank: rightRank, layer: layer)
+        (left, right, output) = (parsed.left, parsed.right, parsed.output)
     }
 
     /// `einsum(x, y)` of `x` (shape `xShape`) and `y` (shape `yShape`): the output shape and its int32 values.
