@@ -31,6 +31,12 @@ public final class KerasModel: @unchecked Sendable {
     /// The input shapes, batch dimension included (unknown batch is nil).
     public var inputShapes: [Shape] { (root as? any ModelLayer)?.inputShapes ?? [] }
 
+    /// Zeros of batch 1 for every model input (unknown dimensions 1), as the build run of legacy configs
+    /// feeds the model; nil when an input shape is unknown or an input would exceed `maxElements` elements.
+    public func zeroInputs(maxElements: Int) throws(ReferenceError) -> [Tensor]? {
+        try DryRun.zeroInputs(for: inputShapes, maxElements: maxElements)
+    }
+
     /// Runs the model on `inputs`, one tensor per model input in the model's order.
     public func predict(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         try root.invoke(inputs)
@@ -129,20 +135,27 @@ enum DryRun {
     static let maxInputElements = 1 << 24
 
     static func buildUnbuiltLayers(_ root: any Layer) throws(ReferenceError) {
-        guard let model = root as? any ModelLayer, containsUnbuilt(model) else { return }
+        guard let model = root as? any ModelLayer, containsUnbuilt(model),
+              let inputs = try zeroInputs(for: model.inputShapes, maxElements: maxInputElements) else { return }
+        do throws(ReferenceError) { _ = try model.invoke(inputs) } catch {
+            if error.code != ReferenceError.Code.notImplemented { throw error }
+        }
+    }
+
+    /// Zeros of every input shape with unknown dimensions (the batch among them) as 1; nil when a shape is
+    /// unknown or one input would hold more than `maxElements` elements. A negative dimension is Keras's error.
+    static func zeroInputs(for shapes: [Shape], maxElements: Int) throws(ReferenceError) -> [Tensor]? {
         var inputs: [Tensor] = []
-        for shape in model.inputShapes {
-            guard !shape.isEmpty else { return }
+        for shape in shapes {
+            guard !shape.isEmpty else { return nil }
             let dimensions = shape.map { $0 ?? 1 }
             if let bad = dimensions.first(where: { $0 < 0 }) {
                 throw ReferenceError(ReferenceError.Code.invalidConfig, "Negative dimensions are not allowed in the shape argument. Received shape=\(shape.map { $0.map(String.init) ?? "None" }) (dimension \(bad))", at: "config.json")
             }
-            guard let elements = Checked.product(dimensions), elements <= maxInputElements else { return }
+            guard let elements = Checked.product(dimensions), elements <= maxElements else { return nil }
             inputs.append(Tensor(zeros: dimensions))
         }
-        do throws(ReferenceError) { _ = try model.invoke(inputs) } catch {
-            if error.code != ReferenceError.Code.notImplemented { throw error }
-        }
+        return inputs
     }
 
     private static func containsUnbuilt(_ model: any ModelLayer) -> Bool {

@@ -53,11 +53,11 @@ enum LegacyConfig {
         return ObjectEnvelope(.object(object), pointer: envelope.pointer) ?? envelope
     }
 
-    /// `int(value)` of a JSON number (a float truncates toward zero), nil for anything else.
+    /// `int(value)` of a JSON number (a float truncates toward zero), nil for anything else and for a
+    /// value no `Int` holds.
     private static func integral(_ value: JSONValue) -> Int? {
         guard case .number(let number) = value else { return nil }
         if let exact = number.intValue { return exact }
-        guard let double = number.doubleValue, double.isFinite, abs(double) < 1e15 else { return nil }
-        return Int(double.rounded(.towardZero))
+        return number.doubleValue.flatMap { Int(exactly: $0.rounded(.towardZero)) }
     }
 }

@@ -61,6 +61,12 @@ struct CheckCommand: ParsableCommand {
         for text in allow where AllowRegistration(text) == nil {
             throw ValidationError("--allow \(text): expected MODULE>NAME, PACKAGE>* or NAME")
         }
+        guard PredictProbe.memoryRange.contains(predictMemory) else {
+            throw ValidationError("--predict-memory must be within \(PredictProbe.memoryRange) MiB")
+        }
+        guard PredictProbe.secondsRange.contains(predictSeconds) else {
+            throw ValidationError("--predict-seconds must be within \(PredictProbe.secondsRange)")
+        }
     }
 
     func run() throws {
@@ -73,7 +79,7 @@ struct CheckCommand: ParsableCommand {
         }
         let checker = Checker(policy: SafetyPolicy(registrations: registrations))
         let loader = LoadCheck(hasRegistrations: !registrations.isEmpty,
-                               predictLimits: predictSeconds > 0 ? (max(predictMemory, 1), predictSeconds) : nil)
+                               predictLimits: predictSeconds > 0 ? (predictMemory, predictSeconds) : nil)
         let targets = PathExpansion.expand(paths)
         let progress = Progress(total: targets.count)
         var results: [CheckResult] = []

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import KerasBytes
 import KerasFormat
 import KerasReference
 #if canImport(Glibc)
@@ -36,13 +35,8 @@ struct PredictProbeCommand: ParsableCommand {
         let objects = model.saveableObjects
         let loaded: [String: Any] = ["objects": objects.count, "variables": objects.reduce(0) { $0 + $1.layer.variables.count }]
         do throws(ReferenceError) {
-            var inputs: [Tensor] = []
-            for shape in model.inputShapes {
-                let dimensions = shape.map { $0 ?? 1 }
-                guard dimensions.allSatisfy({ $0 >= 0 }), let count = Checked.product(dimensions), count <= PredictProbe.maxInputElements else {
-                    throw ReferenceError(ReferenceError.Code.inputMismatch, "a zero input of shape \(dimensions) is beyond \(PredictProbe.maxInputElements) elements")
-                }
-                inputs.append(Tensor(zeros: dimensions))
+            guard let inputs = try model.zeroInputs(maxElements: PredictProbe.maxInputElements) else {
+                throw ReferenceError(ReferenceError.Code.inputMismatch, "an input shape is unknown or holds more than \(PredictProbe.maxInputElements) elements")
             }
             let outputs = try model.predict(inputs)
             line = loaded.merging(["outputs": outputs.map(\.shape)]) { $1 }
@@ -65,14 +59,22 @@ enum PredictProbe {
     static let defaultMemoryMiB = 4096
     /// Default CPU-time limit of the child: 60 s, about 200 times a ResNet50 predict at batch 1 here.
     static let defaultCPUSeconds = 60
+    /// The accepted `--predict-memory` values in MiB: at least the 64 MiB a Swift process needs to start,
+    /// at most 16 TiB (so that the limit in bytes fits in `rlim_t`).
+    static let memoryRange = 64...(1 << 24)
+    /// The accepted `--predict-seconds` values: 0 (no probe) to a day.
+    static let secondsRange = 0...86_400
+
     /// The most elements one zero input may have (2^28, 1 GiB of float32), checked before allocating it.
     static let maxInputElements = 1 << 28
 
     static func limitSelf(memoryMiB: Int, cpuSeconds: Int) {
         #if canImport(Glibc)
-        var memory = rlimit(rlim_cur: rlim_t(max(memoryMiB, 1)) << 20, rlim_max: rlim_t(max(memoryMiB, 1)) << 20)
+        let bytes = rlim_t(Swift.min(Swift.max(memoryMiB, memoryRange.lowerBound), memoryRange.upperBound)) << 20
+        var memory = rlimit(rlim_cur: bytes, rlim_max: bytes)
         setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &memory)
-        var cpu = rlimit(rlim_cur: rlim_t(max(cpuSeconds, 1)), rlim_max: rlim_t(max(cpuSeconds, 1)) + 1)
+        let seconds = rlim_t(Swift.min(Swift.max(cpuSeconds, 1), secondsRange.upperBound))
+        var cpu = rlimit(rlim_cur: seconds, rlim_max: seconds + 1)
         setrlimit(__rlimit_resource_t(RLIMIT_CPU.rawValue), &cpu)
         #endif
     }

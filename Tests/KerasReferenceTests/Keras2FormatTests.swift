@@ -131,7 +131,9 @@ import Testing
     func whatTfKerasCannotHoldIsRefused(file: String) throws {
         let model = try loadModel(from: GoldenPredictTests.golden.appendingPathComponent(file).path)
         let output = NSTemporaryDirectory() + "kconform-keras2-\(UUID().uuidString).h5"
-        #expect(throws: ReferenceError.self) { try model.saveLegacyH5(to: output, flavor: .keras2) }
+        let error = #expect(throws: ReferenceError.self) { try model.saveLegacyH5(to: output, flavor: .keras2) }
+        #expect(error?.code == ReferenceError.Code.saveFailed)
+        #expect(error?.reason.hasPrefix("cannot write the Keras 2 (tf-keras) form") == true, "\(String(describing: error))")
         #expect(!FileManager.default.fileExists(atPath: output))
     }
 }

@@ -27,6 +27,10 @@ import Testing
     }
 
     static func run(_ arguments: String...) throws -> Run {
+        try execute(arguments)
+    }
+
+    static func execute(_ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
