@@ -104,45 +104,229 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
+        try run(inputs.map { GraphValue($0) }).map(\.tensor)
+    }
+
+    /// `Functional.call(inputs, mask=...)`: the `mask` argument is set on the inputs; the outputs keep the
+    /// masks the graph put on them (a Functional does not support masking itself, so nothing else is
+    /// computed), which is how a mask leaves a nested model.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        let masks = call.masks["mask"] ?? []
+        let values = call.inputs.enumerated().map { index, tensor in
+            let mask = index < masks.count ? masks[index] : nil
+            if index < call.values.count, let value = call.values[index], value.tensor == tensor {
+                if let mask { value.mask = mask }
+                return value
+            }
+            return GraphValue(tensor, mask: mask)
+        }
+        let outputs = try run(values)
+        return LayerResult(outputs.map(\.tensor), masks: outputs.map(\.mask))
+    }
+
+    /// One recorded call of a layer in the graph, as `map_graph` knows it.
+    private struct GraphNode {
+        let layer: any Layer
+        /// The key of its outputs in the produced tensors (the node index Keras references).
+        let key: Int
+        let call: NodeCall
+        /// Its arguments bound to the layer's `call` parameters, tensors by path.
+        let arguments: [(parameter: String, tensors: [(path: String, reference: TensorReference)])]
+        /// Its input tensors in Keras's flattening order (`tree.flatten((args, kwargs))`: dict keys sorted).
+        let flatInputs: [TensorReference]
+        var isInput: Bool { layer is InputLayer }
+    }
+
+    /// Runs the graph as `Function._run_through_graph` does: the nodes `map_graph` reaches from the
+    /// outputs, by decreasing depth, in its order within a depth; each layer called through ``KerasCall``
+    /// so that masks travel with the values.
+    private func run(_ inputs: [GraphValue]) throws(ReferenceError) -> [GraphValue] {
         guard inputs.count == inputReferences.count else {
             throw ReferenceError(ReferenceError.Code.inputMismatch, "the model takes \(inputReferences.count) inputs, got \(inputs.count)", at: name)
         }
-        var produced: [TensorReference: Tensor] = [:]
-        for (reference, tensor) in zip(inputReferences, inputs) { produced[reference] = tensor }
-        var pending: [(layer: any Layer, node: Int, call: NodeCall)] = []
-        for (layer, nodes) in calls where !(layer is InputLayer) {
-            for (index, node) in nodes.enumerated() { pending.append((layer, index, node)) }
-        }
-        let names = Dictionary(uniqueKeysWithValues: layerByName.map { (ObjectIdentifier($0.value), $0.key) })
-        while !pending.isEmpty {
-            var remaining: [(layer: any Layer, node: Int, call: NodeCall)] = []
-            for item in pending {
-                guard let arguments = try Self.tensors(in: item.call.arguments, produced: produced, layers: layerByName) else {
-                    remaining.append(item)
-                    continue
-                }
-                let outputs = try CallContext.invoke(item.layer, arguments, node: item.call.arguments)
-                let layerName = names[ObjectIdentifier(item.layer)] ?? item.layer.name
-                let node = item.node + firstCallNode(of: item.layer)
-                for (index, output) in outputs.enumerated() {
-                    produced[TensorReference(layer: layerName, node: node, tensor: index)] = output
-                }
+        var produced: [TensorReference: GraphValue] = [:]
+        for (reference, value) in zip(inputReferences, inputs) {
+            // `Functional._standardize_inputs` converts each input to its InputLayer's dtype.
+            if let input = layerByName[reference.layer] as? InputLayer, let dtype = input.dtype, dtype != value.tensor.dtype {
+                produced[reference] = GraphValue(value.tensor.cast(to: dtype), mask: value.mask)
+            } else {
+                produced[reference] = value
             }
-            if remaining.count == pending.count {
-                throw ReferenceError(ReferenceError.Code.invalidGraph,
-                                     "Invalid Functional model configuration. The graph of the Functional model either has loops or disconnected nodes",
-                                     at: remaining[0].call.pointer)
-            }
-            pending = remaining
         }
-        var outputs: [Tensor] = []
+        for node in try orderedNodes() where !node.isInput {
+            var arguments: [KerasCall.Argument] = []
+            var computable = true
+            for argument in node.arguments {
+                var tensors: [(path: String, value: GraphValue)] = []
+                for (path, reference) in argument.tensors {
+                    guard let value = produced[reference] else { computable = false; break }
+                    tensors.append((path, value))
+                }
+                arguments.append(KerasCall.Argument(parameter: argument.parameter, tensors: tensors))
+            }
+            // `_run_through_graph` skips a node whose inputs are not all computed.
+            guard computable else { continue }
+            let layerName = names[ObjectIdentifier(node.layer)] ?? node.layer.name
+            let outputs = try KerasCall.invoke(node.layer, arguments: arguments, node: node.call.arguments)
+            for (index, output) in outputs.enumerated() {
+                produced[TensorReference(layer: layerName, node: node.key, tensor: index)] = output
+            }
+        }
+        var outputs: [GraphValue] = []
         for reference in outputReferences {
-            guard let tensor = produced[reference] else {
+            guard let value = produced[reference] else {
                 throw ReferenceError(ReferenceError.Code.invalidGraph, "output \(reference.layer)[\(reference.node)][\(reference.tensor)] was never computed", at: name)
             }
-            outputs.append(tensor)
+            outputs.append(value)
         }
         return outputs
+    }
+
+    private var names: [ObjectIdentifier: String] {
+        Dictionary(uniqueKeysWithValues: layerByName.map { (ObjectIdentifier($0.value), $0.key) })
+    }
+
+    /// `map_graph`'s `nodes_by_depth`, flattened by decreasing depth: a depth-first walk from each output
+    /// (`_build_map`, which also refuses cycles) lists the nodes from the inputs on; each node's depth is
+    /// the largest of its consumers' plus one (an operation takes the largest depth of its nodes), and
+    /// nodes of one depth keep the order in which their depth was first recorded.
+    private func orderedNodes() throws(ReferenceError) -> [GraphNode] {
+        var nodes: [TensorReference: GraphNode] = [:]
+        var nodeKeys: [String: [Int]] = [:]
+        for (layer, calls) in self.calls {
+            let layerName = names[ObjectIdentifier(layer)] ?? layer.name
+            if layer is InputLayer {
+                let key = TensorReference(layer: layerName, node: 0, tensor: 0)
+                nodes[key] = GraphNode(layer: layer, key: 0, call: NodeCall(arguments: .null, pointer: ""), arguments: [], flatInputs: [])
+                continue
+            }
+            for (index, call) in calls.enumerated() {
+                let key = index + firstCallNode(of: layer)
+                let bound = try bind(call, layer: layer)
+                nodes[TensorReference(layer: layerName, node: key, tensor: 0)] = GraphNode(
+                    layer: layer, key: key, call: call, arguments: bound.arguments, flatInputs: bound.flat)
+                nodeKeys[layerName, default: []].append(key)
+            }
+        }
+        func node(of reference: TensorReference) -> GraphNode? {
+            nodes[TensorReference(layer: reference.layer, node: reference.node, tensor: 0)]
+        }
+        func identity(_ node: GraphNode) -> TensorReference {
+            TensorReference(layer: names[ObjectIdentifier(node.layer)] ?? node.layer.name, node: node.key, tensor: 0)
+        }
+        var finished: Set<TensorReference> = []
+        var inProgress: Set<TensorReference> = []
+        var decreasing: [GraphNode] = []
+        let modelInputs = Set(inputReferences)
+        func visit(_ reference: TensorReference) throws(ReferenceError) {
+            guard let current = node(of: reference) else {
+                throw ReferenceError(ReferenceError.Code.invalidGraph, "Unknown layer: \(reference.layer) (node \(reference.node))", at: config.pointer)
+            }
+            let id = identity(current)
+            if finished.contains(id) { return }
+            if !current.isInput, modelInputs.contains(reference) {
+                finished.insert(id)
+                return
+            }
+            if inProgress.contains(id) {
+                throw ReferenceError(ReferenceError.Code.invalidGraph,
+                                     "Invalid Functional model configuration. Tensor \(reference.layer)[\(reference.node)][\(reference.tensor)] is part of a cycle",
+                                     at: current.call.pointer)
+            }
+            inProgress.insert(id)
+            if !current.isInput {
+                for input in current.flatInputs { try visit(input) }
+            }
+            finished.insert(id)
+            inProgress.remove(id)
+            decreasing.append(current)
+        }
+        for output in outputReferences { try visit(output) }
+        var depths: [TensorReference: Int] = [:]
+        var order: [TensorReference] = []
+        var layerDepths: [ObjectIdentifier: Int] = [:]
+        let inGraph = Set(decreasing.map(identity))
+        func record(_ id: TensorReference, _ depth: Int) {
+            if depths[id] == nil { order.append(id) }
+            depths[id] = depth
+        }
+        for current in decreasing.reversed() {
+            let id = identity(current)
+            if depths[id] == nil { record(id, 0) }
+            let depth = max(depths[id] ?? 0, layerDepths[ObjectIdentifier(current.layer)] ?? 0)
+            layerDepths[ObjectIdentifier(current.layer)] = depth
+            depths[id] = depth
+            for input in current.flatInputs {
+                guard let parent = node(of: input) else { continue }
+                let parentID = identity(parent)
+                guard inGraph.contains(parentID) else { continue }
+                record(parentID, max(depth + 1, depths[parentID] ?? 0))
+            }
+        }
+        let byID = Dictionary(decreasing.map { (identity($0), $0) }, uniquingKeysWith: { first, _ in first })
+        let grouped = Dictionary(grouping: order, by: { depths[$0] ?? 0 })
+        return grouped.keys.sorted(by: >).flatMap { depth in grouped[depth, default: []].compactMap { byID[$0] } }
+    }
+
+    /// A node's arguments bound to the layer's `call` parameters (positional by position, keywords by
+    /// name), each with its tensors by path, and its input tensors in Keras's flattening order.
+    private func bind(_ call: NodeCall, layer: any Layer) throws(ReferenceError)
+        -> (arguments: [(parameter: String, tensors: [(path: String, reference: TensorReference)])], flat: [TensorReference]) {
+        let parameters = layer.callParameters
+        var arguments: [(parameter: String, tensors: [(path: String, reference: TensorReference)])] = []
+        var flat: [TensorReference] = []
+        func collect(_ value: JSONValue, _ path: String, _ tensors: inout [(path: String, reference: TensorReference)], sorted: Bool) throws(ReferenceError) {
+            switch value {
+            case .object(let object):
+                if object["class_name"]?.stringValue == "__keras_tensor__" {
+                    guard let history = object["config"]?["keras_history"], let reference = Self.triple(history) else {
+                        throw ReferenceError(ReferenceError.Code.invalidGraph, "a __keras_tensor__ without keras_history", at: call.pointer)
+                    }
+                    tensors.append((path, reference))
+                    return
+                }
+                let keys = sorted ? object.keys.sorted() : object.keys
+                for key in keys { if let item = object[key] { try collect(item, path + "." + key, &tensors, sorted: sorted) } }
+            case .array(let items):
+                if let reference = Self.triple(value), layerByName[reference.layer] != nil {
+                    tensors.append((path, reference))
+                    return
+                }
+                for (index, item) in items.enumerated() { try collect(item, path + "." + String(index), &tensors, sorted: sorted) }
+            default:
+                return
+            }
+        }
+        let positional = CallArguments.positionalArguments(call.arguments)
+        for (index, value) in positional.enumerated() {
+            let parameter = index < parameters.count ? parameters[index] : "argument\(index)"
+            var tensors: [(path: String, reference: TensorReference)] = []
+            try collect(value, parameter, &tensors, sorted: false)
+            arguments.append((parameter, tensors))
+            var ordered: [(path: String, reference: TensorReference)] = []
+            try collect(value, parameter, &ordered, sorted: true)
+            flat += ordered.map(\.reference)
+        }
+        // tf-keras node lists carry tensors only in their first argument (``CallArguments``).
+        if call.arguments["args"] != nil {
+            let keywords = CallArguments.keywordArguments(call.arguments)
+            for key in keywords.keys {
+                guard let value = keywords[key] else { continue }
+                var tensors: [(path: String, reference: TensorReference)] = []
+                try collect(value, key, &tensors, sorted: false)
+                if !tensors.isEmpty { arguments.append((key, tensors)) }
+            }
+            for key in keywords.keys.sorted() {
+                guard let value = keywords[key] else { continue }
+                var ordered: [(path: String, reference: TensorReference)] = []
+                try collect(value, key, &ordered, sorted: true)
+                flat += ordered.map(\.reference)
+            }
+        }
+        for reference in flat where layerByName[reference.layer] == nil {
+            throw ReferenceError(ReferenceError.Code.invalidGraph, "Unknown layer: \(reference.layer)", at: call.pointer)
+        }
+        return (arguments, flat)
     }
 
     /// The node index of the first call of `layer` in this model's references. tf-keras skips the first

@@ -27,11 +27,47 @@ public protocol Layer: AnyObject, Sendable {
     func build(_ shapes: [Shape]) throws(ReferenceError)
     /// The forward pass at inference (no dropout, moving statistics).
     func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor]
+    /// The forward pass with the mask arguments `Layer.__call__` passes (``LayerCall``); outputs may carry
+    /// masks set during the call. The default refuses a mask the class reads and calls ``call(_:)-([Tensor])``.
+    func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult
+    /// `supports_masking` of the instance: whether `compute_mask` runs on its outputs.
+    var supportsMasking: Bool { get }
+    /// `compute_mask(inputs, previous_mask)`: one mask (or nil) per output, or nil for none at all.
+    func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]?
 }
 
 extension Layer {
     /// The sublayers in ``children`` order, for layers whose tracking order is their saving order.
     public var trackedChildren: [any Layer] { children.map(\.layer) }
+
+    /// A layer that reads masks in Keras refuses a call holding one (it would predict other numbers);
+    /// otherwise masks do not change the math.
+    public func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        try refuseUnreadMasks(call)
+        return LayerResult(try self.call(call.inputs))
+    }
+
+    /// Keras's class supports masking (``KerasCallFacts``); false for classes Keras does not define.
+    public var supportsMasking: Bool { KerasCallFacts.layers[className]?.supportsMasking ?? false }
+
+    /// Keras's default `compute_mask` returns `previous_mask`; a class with its own `compute_mask` must
+    /// implement it here, or is refused when a mask reaches it.
+    public func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        let owner = KerasCallFacts.layers[className]?.computeMaskOwner ?? "Layer"
+        guard owner == "Layer" else {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) computes masks with \(owner).compute_mask, which kconform does not implement", at: name)
+        }
+        return call.previousMask
+    }
+
+    /// Throws ``ReferenceError/Code/notImplemented`` when `call` holds a mask for a parameter the layer does
+    /// not implement.
+    func refuseUnreadMasks(_ call: LayerCall) throws(ReferenceError) {
+        if let (parameter, _) = call.masks.first(where: { $0.value.contains { $0 != nil } }) {
+            throw ReferenceError(ReferenceError.Code.notImplemented,
+                                 "\(className) reads its `\(parameter)` argument in Keras, and kconform does not implement masked \(className)", at: name)
+        }
+    }
 
     /// The class name from the envelope (`Dense`).
     public var className: String { envelope.className }
@@ -79,6 +115,23 @@ class BaseLayer: Layer, @unchecked Sendable {
 
     func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         throw ReferenceError(ReferenceError.Code.notImplemented, "\(envelope.className) has no forward math in kconform", at: name)
+    }
+
+    /// Overridden by the layers that read masks or set them during their call.
+    func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        try refuseUnreadMasks(call)
+        return LayerResult(try self.call(call.inputs))
+    }
+
+    var supportsMasking: Bool { KerasCallFacts.layers[className]?.supportsMasking ?? false }
+
+    /// Overridden by the layers with their own `compute_mask`; the default is Keras's (see ``Layer``).
+    func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        let owner = KerasCallFacts.layers[className]?.computeMaskOwner ?? "Layer"
+        guard owner == "Layer" else {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) computes masks with \(owner).compute_mask, which kconform does not implement", at: name)
+        }
+        return call.previousMask
     }
 
     /// Declares a variable in save order.

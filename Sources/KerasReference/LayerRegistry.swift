@@ -9,7 +9,7 @@ enum LayerRegistry {
             "InputLayer": InputLayer.self, "Dense": Dense.self, "Activation": ActivationLayer.self, "ReLU": ReLULayer.self,
             "Flatten": Flatten.self, "Reshape": Reshape.self, "Concatenate": Concatenate.self,
             "BatchNormalization": BatchNormalization.self, "LayerNormalization": LayerNormalization.self,
-            "Normalization": Normalization.self, "Rescaling": Rescaling.self, "Embedding": Embedding.self,
+            "Normalization": Normalization.self, "Rescaling": Rescaling.self, "Embedding": Embedding.self, "Masking": MaskingLayer.self,
             "EinsumDense": EinsumDense.self, "Permute": Permute.self, "RepeatVector": RepeatVector.self, "Dot": Dot.self,
             "GroupNormalization": GroupNormalization.self, "UnitNormalization": UnitNormalization.self,
             "LeakyReLU": LeakyReLU.self, "PReLU": PReLU.self, "ELU": ELULayer.self, "Softmax": SoftmaxLayer.self,

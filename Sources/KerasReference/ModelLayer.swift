@@ -52,6 +52,8 @@ final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
     private(set) var inputShapes: [Shape] = []
     /// Whether the config lists an InputLayer (else the input shape comes from `build_input_shape`).
     private(set) var hasInputLayer = false
+    /// The InputLayer's dtype, which the inputs are cast to.
+    private(set) var inputDType: TensorDType?
 
     init(envelope: ObjectEnvelope, options: LoadOptions) throws(ReferenceError) {
         try super.init(envelope: envelope)
@@ -65,6 +67,7 @@ final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
             if let input = layer as? InputLayer {
                 inputShapes = [input.batchShape]
                 hasInputLayer = true
+                inputDType = input.dtype
             } else {
                 try BuildConfig.apply(to: layer)
                 layers.append(layer)
@@ -78,8 +81,29 @@ final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        var current = [try single(inputs)]
-        for layer in layers { current = try layer.invoke(current) }
+        try run(GraphValue(try single(inputs))).map(\.tensor)
+    }
+
+    /// `Sequential.call(inputs, mask=...)`: each layer called on the previous one's output through
+    /// ``KerasCall``, as the Functional Keras builds for it calls them, so masks pass from layer to layer
+    /// and leave with the outputs.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        let tensor = try single(call.inputs)
+        let value = call.values.first.flatMap { $0 }.flatMap { $0.tensor == tensor ? $0 : nil } ?? GraphValue(tensor)
+        if let mask = call.mask() { value.mask = mask }
+        let outputs = try run(value)
+        return LayerResult(outputs.map(\.tensor), masks: outputs.map(\.mask))
+    }
+
+    private func run(_ input: GraphValue) throws(ReferenceError) -> [GraphValue] {
+        var current = [input]
+        if let dtype = inputDType, dtype != input.tensor.dtype { current = [GraphValue(input.tensor.cast(to: dtype), mask: input.mask)] }
+        for layer in layers {
+            let argument = KerasCall.Argument(parameter: layer.callParameters.first ?? "inputs",
+                                              tensors: current.count == 1 ? [(layer.callParameters.first ?? "inputs", current[0])]
+                                                  : current.enumerated().map { ("inputs.\($0)", $1) })
+            current = try KerasCall.invoke(layer, arguments: [argument], node: nil)
+        }
         return current
     }
 }

@@ -21,15 +21,33 @@ public enum Precision: String, Sendable {
         switch self {
         case .float32: return value
         case .float16: return Float(Float16(value))
-        case .bfloat16:
-            guard value.isFinite else { return value }
-            let bits = value.bitPattern
-            let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
-            return Float(bitPattern: rounded & 0xFFFF_0000)
+        case .bfloat16: return Self.bfloat16Round(value)
+        }
+    }
+
+    /// `value` rounded to the nearest bfloat16 (ties to even).
+    static func bfloat16Round(_ value: Float) -> Float {
+        guard value.isFinite else { return value }
+        let bits = value.bitPattern
+        let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
+        return Float(bitPattern: rounded & 0xFFFF_0000)
+    }
+
+    /// The dtype of a tensor computed at this precision.
+    var dtype: TensorDType {
+        switch self {
+        case .float32: .float32
+        case .float16: .float16
+        case .bfloat16: .bfloat16
         }
     }
 
     func round(_ values: [Float]) -> [Float] { self == .float32 ? values : values.map(round) }
 
-    func round(_ tensor: Tensor) -> Tensor { self == .float32 ? tensor : Tensor(shape: tensor.shape, scalars: round(tensor.scalars)) }
+    /// A float tensor autocast to this precision (`DTypePolicy.convert_input`); bool and integer tensors
+    /// are left as they are, as Keras leaves them.
+    func round(_ tensor: Tensor) -> Tensor {
+        guard tensor.dtype.isFloat, tensor.dtype != dtype else { return tensor }
+        return Tensor(shape: tensor.shape, scalars: self == .float32 ? tensor.scalars : round(tensor.scalars), dtype: dtype)
+    }
 }

@@ -2,7 +2,8 @@ import KerasBytes
 import KerasNpy
 
 extension Tensor {
-    /// The tensor of a NumPy array of any numeric or bool dtype (converted to float32, C order required).
+    /// The tensor of a NumPy array of any numeric or bool dtype (values held as float32, the dtype kept;
+    /// C order required).
     public init(_ array: NpyArray) throws(ReferenceError) {
         guard !array.fortranOrder else {
             throw ReferenceError(ReferenceError.Code.inputMismatch, "Fortran-ordered arrays are not supported; save with np.ascontiguousarray")
@@ -11,7 +12,7 @@ extension Tensor {
         guard let values = NumericConversion.floats(data, dtype: array.dtype.name) else {
             throw ReferenceError(ReferenceError.Code.unsupportedDType, "cannot convert \(array.dtype) to float32")
         }
-        self.init(shape: array.shape, scalars: values)
+        self.init(shape: array.shape, scalars: values, dtype: TensorDType(keras: array.dtype.name) ?? .float32)
     }
 
     /// The tensor as a little-endian float32 NumPy array.

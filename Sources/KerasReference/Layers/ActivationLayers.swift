@@ -24,16 +24,21 @@ final class ELULayer: BaseLayer, @unchecked Sendable {
 final class PReLU: BaseLayer, @unchecked Sendable {
     private var alpha: Variable?
 
+    /// `PReLU.build`: `input_shape[1:]` with every shared axis set to 1, so an unknown dimension that is
+    /// shared is no obstacle; any other unknown dimension is.
     override func makeVariables(_ shapes: [Shape]) throws(ReferenceError) {
-        guard shapes.count == 1, let shape = knownShape(Array(shapes[0].dropFirst())) else {
-            throw ReferenceError(ReferenceError.Code.invalidConfig, "PReLU needs a known input shape, got \(shapes)", at: name)
+        guard shapes.count == 1 else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "PReLU takes one input, got \(shapes)", at: name)
         }
-        var parameterShape = shape
+        var dimensions = Array(shapes[0].dropFirst())
         let shared: [Int]
         if let single = config["shared_axes"]?.intValue { shared = [single] } else { shared = config["shared_axes"]?.arrayValue?.compactMap(\.intValue) ?? [] }
         for axis in shared {
-            guard axis >= 1, axis <= parameterShape.count else { throw config.error("shared_axes", "axes between 1 and \(parameterShape.count)") }
-            parameterShape[axis - 1] = 1
+            guard axis >= 1, axis <= dimensions.count else { throw config.error("shared_axes", "axes between 1 and \(dimensions.count)") }
+            dimensions[axis - 1] = 1
+        }
+        guard let parameterShape = knownShape(dimensions) else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "PReLU needs known input dimensions outside shared_axes, got \(shapes)", at: name)
         }
         alpha = try addVariable("alpha", parameterShape)
     }
@@ -52,6 +57,21 @@ final class PReLU: BaseLayer, @unchecked Sendable {
 /// `Softmax` over `axis` (an int or a list): one axis as `jax.nn.softmax` (`exp(x - max) / sum`), several
 /// as `exp(x - logsumexp(x, axes))` (keras/src/layers/activations/softmax.py).
 final class SoftmaxLayer: BaseLayer, @unchecked Sendable {
+    /// `Softmax.call` with a mask broadcastable to the inputs: masked inputs become -1e9 (-3e4 in float16)
+    /// before the softmax and 0 after it; a non-boolean mask keeps what is above 0.5.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        guard let mask = call.mask() else { return LayerResult(try self.call(call.inputs)) }
+        let x = try single(call.inputs)
+        let keep = mask.dtype == .bool ? mask : mask.map { $0 > 0.5 ? 1 : 0 }
+        let fill: Float = precision == .float16 ? -3e4 : -1e9
+        guard mask.rank <= x.rank, let masked = x.broadcast(with: keep, { $1 != 0 ? $0 : fill }), masked.shape == x.shape else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "The `mask` must be broadcastable to `inputs`: inputs.shape=\(x.shape), mask.shape=\(mask.shape)", at: name)
+        }
+        let output = try self.call([precision.round(masked)])[0]
+        guard let zeroed = output.broadcast(with: keep, { $1 != 0 ? $0 : 0 }) else { return LayerResult([output]) }
+        return LayerResult([zeroed])
+    }
+
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
         let axes: [Int]

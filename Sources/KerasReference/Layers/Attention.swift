@@ -9,9 +9,29 @@ enum CallContext {
     @TaskLocal static var node: JSONValue?
 
     /// `layer.invoke(inputs)` with `node` as the current recorded call.
-    static func invoke(_ layer: any Layer, _ inputs: [Tensor], node: JSONValue) throws(ReferenceError) -> [Tensor] {
+    static func invoke(_ layer: any Layer, _ inputs: [Tensor], node: JSONValue?) throws(ReferenceError) -> [Tensor] {
         do {
             return try $node.withValue(node) { try layer.invoke(inputs) }
+        } catch let error as ReferenceError {
+            throw error
+        } catch {
+            throw ReferenceError(ReferenceError.Code.invalidGraph, "\(error)", at: layer.name)
+        }
+    }
+
+    /// `layer.call(call)` (built and rounded to its precision as ``Layer/invoke(_:)``) with `node` as the
+    /// current recorded call; the masks the layer set stay with its outputs.
+    static func invoke(_ layer: any Layer, _ call: LayerCall, node: JSONValue?) throws(ReferenceError) -> LayerResult {
+        do {
+            return try $node.withValue(node) { () throws(ReferenceError) -> LayerResult in
+                if !layer.isBuilt { try layer.build(call.inputs.map { $0.shape.map(Optional.some) }) }
+                let precision = layer.precision
+                var rounded = call
+                rounded.inputs = call.inputs.map(precision.round)
+                var result = try layer.call(rounded)
+                result.outputs = result.outputs.map(precision.round)
+                return result
+            }
         } catch let error as ReferenceError {
             throw error
         } catch {
@@ -123,13 +143,27 @@ final class AttentionLayer: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        let arguments = CallArguments(envelope, layer: name)
-        let names = try arguments.tensorNames(positional: ["inputs"]) ?? (0..<inputs.count).map { "inputs.\($0)" }
-        guard names.count == inputs.count else {
-            throw ReferenceError(ReferenceError.Code.inputMismatch, "Attention got \(inputs.count) tensors for arguments \(names)", at: name)
-        }
+        try call(LayerCall(inputs)).outputs
+    }
+
+    /// `mask` is `[query_mask, value_mask]` (given, or filled in from the inputs' Keras masks).
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
         var tensors: [String: Tensor] = [:]
-        for (argument, tensor) in zip(names, inputs) { tensors[argument] = tensor }
+        for (argument, tensor) in zip(call.names, call.inputs) { tensors[argument] = tensor }
+        for (index, mask) in (call.masks["mask"] ?? []).enumerated() { if let mask { tensors["mask.\(index)"] = mask } }
+        return LayerResult(try attend(tensors))
+    }
+
+    /// `Attention.compute_mask`: the query's mask.
+    override func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        guard let queryMask = call.masks["mask"]?.first, let queryMask else { return nil }
+        return [queryMask]
+    }
+
+    private func attend(_ tensors: [String: Tensor]) throws(ReferenceError) -> [Tensor] {
+        let arguments = CallArguments(envelope, layer: name)
+        let names = Array(tensors.keys)
+        let inputs = Array(tensors.values)
         guard let query = tensors["inputs.0"], let value = tensors["inputs.1"], Set(names).isSubset(of: ["inputs.0", "inputs.1", "inputs.2", "mask.0", "mask.1", "mask.2"]),
               [query, value].allSatisfy({ $0.rank == 3 }) else {
             throw ReferenceError(ReferenceError.Code.inputMismatch, "Attention takes [query, value] or [query, value, key] of rank 3 and a mask list, got \(names) \(inputs.map(\.shape))", at: name)
@@ -327,14 +361,33 @@ final class MultiHeadAttention: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        let arguments = CallArguments(envelope, layer: name)
-        let names = try arguments.tensorNames(positional: ["query", "value", "key", "query_mask", "value_mask", "key_mask", "attention_mask"])
-            ?? ["query", "value", "key"].prefix(inputs.count).map { $0 }
-        guard names.count == inputs.count else {
-            throw ReferenceError(ReferenceError.Code.inputMismatch, "MultiHeadAttention got \(inputs.count) tensors for arguments \(names)", at: name)
-        }
+        try call(LayerCall(inputs)).outputs
+    }
+
+    /// `MultiHeadAttention.call`: the query's Keras mask is read and the Keras masks of query, value and key
+    /// are cleared (on the graph values themselves, so later consumers of those tensors see no mask,
+    /// unless the layer's autocast made a copy); `query_mask`, `value_mask` and `key_mask` are the mask
+    /// arguments `Layer.__call__` filled in; the output carries the query's mask.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
         var tensors: [String: Tensor] = [:]
-        for (argument, tensor) in zip(names, inputs) { tensors[argument] = tensor }
+        let names = call.names == ["inputs"] || call.names.allSatisfy({ $0.hasPrefix("inputs.") })
+            ? Array(["query", "value", "key"].prefix(call.inputs.count)) : call.names
+        for (argument, tensor) in zip(names, call.inputs) { tensors[argument] = tensor }
+        for parameter in ["value_mask", "key_mask"] { if let mask = call.mask(parameter) { tensors[parameter] = mask } }
+        var queryMask: Tensor?
+        for (index, argument) in names.enumerated() where ["query", "value", "key"].contains(argument) {
+            guard index < call.values.count, let value = call.values[index] else { continue }
+            if argument == "query" { queryMask = value.mask }
+            // `DTypePolicy.convert_input` returns the same tensor when no cast is needed.
+            if !value.tensor.dtype.isFloat || value.tensor.dtype == precision.dtype { value.mask = nil }
+        }
+        if let queryMask { tensors["query_mask"] = queryMask }
+        let outputs = try attend(tensors)
+        return LayerResult(outputs, masks: [queryMask] + outputs.dropFirst().map { _ in nil })
+    }
+
+    private func attend(_ tensors: [String: Tensor]) throws(ReferenceError) -> [Tensor] {
+        let arguments = CallArguments(envelope, layer: name)
         if let unsupported = tensors.keys.first(where: { !["query", "value", "key", "query_mask", "value_mask", "key_mask", "attention_mask"].contains($0) }) {
             throw ReferenceError(ReferenceError.Code.notImplemented, "MultiHeadAttention argument \(unsupported) is not implemented", at: name)
         }
@@ -394,13 +447,15 @@ final class MultiHeadAttention: BaseLayer, @unchecked Sendable {
         return returnScores ? [output, weights] : [output]
     }
 
-    /// `_compute_attention_mask` as 0/1 values broadcastable to `(batch, T, S)`: `value_mask` and `key_mask`
-    /// as `(batch, 1, S)`, the causal and sliding-window masks as `(1, T, S)`, `attention_mask` as given
-    /// (nonzero is kept), combined with `&`; nil when there is none. A passed `query_mask` is ignored, as
-    /// Keras replaces it with the query's Keras mask.
+    /// `_compute_attention_mask` as 0/1 values broadcastable to `(batch, T, S)`: the query's Keras mask as
+    /// `(batch, T, 1)`, `value_mask` and `key_mask` as `(batch, 1, S)`, the causal and sliding-window masks
+    /// as `(1, T, S)`, `attention_mask` as given (nonzero is kept), combined with `&`; nil when there is none.
     private func attentionMask(query: Tensor, value: Tensor, tensors: [String: Tensor], causal: Bool) throws(ReferenceError) -> Tensor? {
         var parts: [Tensor] = []
         func boolean(_ tensor: Tensor) -> Tensor { tensor.map { $0 != 0 ? 1 : 0 } }
+        if let mask = tensors["query_mask"], mask.rank >= 1 {
+            parts.append(boolean(mask).reshaped(mask.shape + [1]))
+        }
         for key in ["value_mask", "key_mask"] {
             if let mask = tensors[key], mask.rank >= 1 {
                 parts.append(boolean(mask).reshaped(Array(mask.shape.dropLast()) + [1, mask.shape[mask.rank - 1]]))

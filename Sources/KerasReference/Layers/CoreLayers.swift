@@ -3,6 +3,11 @@ import KerasFormat
 /// `InputLayer` (INP:134-142): the graph's entry; no variables, identity.
 final class InputLayer: BaseLayer, @unchecked Sendable {
     private(set) var batchShape: Shape = []
+    /// The input's dtype (`config.dtype`, a name or a policy's name), which a Functional casts its inputs to.
+    var dtype: TensorDType? {
+        let value = envelope.config["dtype"]
+        return (value?.stringValue ?? value?["config"]?["name"]?.stringValue).flatMap(TensorDType.init(keras:))
+    }
 
     required init(envelope: ObjectEnvelope) throws(ReferenceError) {
         try super.init(envelope: envelope)

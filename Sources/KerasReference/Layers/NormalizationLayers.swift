@@ -19,6 +19,9 @@ private func perChannel(_ x: Tensor, axis: Int, _ transform: (Float, Int) -> Flo
 /// `BatchNormalization` at inference: variables `[gamma, beta, moving_mean, moving_variance]`, gamma and
 /// beta only when `scale`/`center`; computed as Keras's JAX backend does (`x * inv + (beta - mean * inv)`).
 final class BatchNormalization: BaseLayer, @unchecked Sendable {
+    /// Keras reads the mask only for the moments of a training step; inference uses the moving statistics.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult { LayerResult(try self.call(call.inputs)) }
+
     private var gamma: Variable?
     private var beta: Variable?
     private var movingMean: Variable?
@@ -262,21 +265,63 @@ final class Embedding: BaseLayer, @unchecked Sendable {
         embeddings = try addVariable("embeddings", [try config.int("input_dim"), try config.int("output_dim")])
     }
 
+    /// `Embedding.call` with the JAX backend: inputs other than int32/int64 are cast to int32 (truncated
+    /// toward zero), then `jnp.take(embeddings, indices, axis=0)`, whose default mode `fill` wraps a
+    /// negative index from -input_dim on and gives NaN rows for any index out of range.
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let x = try single(inputs)
         guard let embeddings else { throw ReferenceError(ReferenceError.Code.invalidConfig, "Embedding was never built", at: name) }
+        let indices = x.dtype == .int32 || x.dtype == .int64 ? x : x.cast(to: .int32)
         let (rows, width) = (embeddings.shape[0], embeddings.shape[1])
         var result: [Float] = []
-        result.reserveCapacity(x.count * width)
-        for value in x.scalars {
-            let index = Int(value)
+        result.reserveCapacity(indices.count * width)
+        let values = embeddings.values
+        for value in indices.scalars {
+            var index = Int(value)
+            if index < 0, index >= -rows { index += rows }
             guard index >= 0, index < rows else {
-                result += [Float](repeating: 0, count: width)
+                result += [Float](repeating: .nan, count: width)
                 continue
             }
-            result += embeddings.values[(index * width)..<((index + 1) * width)]
+            result += values[(index * width)..<((index + 1) * width)]
         }
         return [Tensor(shape: x.shape + [width], scalars: result)]
+    }
+
+    /// `supports_masking` is `mask_zero`.
+    override var supportsMasking: Bool { (try? config.bool("mask_zero", default: false)) ?? false }
+
+    /// `Embedding.compute_mask`: `inputs != 0` with `mask_zero`, on the inputs as passed (before the cast).
+    override func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        guard try config.bool("mask_zero", default: false), let x = call.firstArgument.first else { return nil }
+        return [Tensor(shape: x.shape, scalars: x.scalars.map { $0 != 0 ? 1 : 0 }, dtype: .bool)]
+    }
+}
+
+/// `Masking`: a step is kept where any feature differs from `mask_value`; kept steps pass, the others
+/// become zeros, and the output carries the mask (set during the call, so `compute_mask` adds nothing).
+final class MaskingLayer: BaseLayer, @unchecked Sendable {
+    override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] { try call(LayerCall(inputs)).outputs }
+
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        let x = try single(call.inputs)
+        let maskValue = try config.float("mask_value", default: 0)
+        let width = max(x.lastDimension, 1)
+        let rows = x.rank == 0 ? 1 : x.count / width
+        var output = x.scalars
+        var mask = [Float](repeating: 0, count: rows)
+        for row in 0..<rows {
+            let kept = x.scalars[(row * width)..<((row + 1) * width)].contains { $0 != maskValue }
+            mask[row] = kept ? 1 : 0
+            if !kept { for index in (row * width)..<((row + 1) * width) { output[index] = 0 } }
+        }
+        let outputTensor = Tensor(shape: x.shape, scalars: output, dtype: x.dtype)
+        return LayerResult([outputTensor], masks: [Tensor(shape: Array(x.shape.dropLast()), scalars: mask, dtype: .bool)])
+    }
+
+    override func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        guard let x = call.firstArgument.first else { return nil }
+        return try self.call(LayerCall([x])).masks
     }
 }
 
@@ -285,6 +330,33 @@ final class Embedding: BaseLayer, @unchecked Sendable {
 final class GlobalPooling: BaseLayer, @unchecked Sendable {
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         [try inChannelsLast(try single(inputs), pool)]
+    }
+
+    /// `GlobalAveragePooling1D.call` with a mask: `sum(where(mask, x, 0)) / sum(mask)` over the steps (NaN
+    /// for a sample whose every step is masked, as in Keras).
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        guard className == "GlobalAveragePooling1D", let mask = call.mask() else { return LayerResult(try self.call(call.inputs)) }
+        let x = try inChannelsLast(try single(call.inputs)) { $0 }
+        guard x.rank == 3, mask.count == x.shape[0] * x.shape[1] else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "GlobalAveragePooling1D mask \(mask.shape) does not fit \(x.shape)", at: name)
+        }
+        let (batch, steps, channels) = (x.shape[0], x.shape[1], x.shape[2])
+        var result = [Float](repeating: 0, count: batch * channels)
+        for sample in 0..<batch {
+            var kept: Float = 0
+            for step in 0..<steps where mask.scalars[sample * steps + step] != 0 {
+                kept += 1
+                for channel in 0..<channels { result[sample * channels + channel] += x.scalars[(sample * steps + step) * channels + channel] }
+            }
+            for channel in 0..<channels { result[sample * channels + channel] /= kept }
+        }
+        let keep = try config.bool("keepdims", default: false)
+        return LayerResult([Tensor(shape: keep ? [batch, 1, channels] : [batch, channels], scalars: result)])
+    }
+
+    /// `GlobalAveragePooling1D.compute_mask`: none.
+    override func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        className == "GlobalAveragePooling1D" ? nil : try super.computeMask(call)
     }
 
     private func pool(_ x: Tensor) throws(ReferenceError) -> Tensor {

@@ -133,35 +133,90 @@ final class Recurrent: BaseLayer, @unchecked Sendable {
         try cell.build([[shape[0], shape[2]]])
     }
 
+    /// `zero_output_for_mask` as the layer runs it: Bidirectional forces it to `return_sequences` on the
+    /// layers it wraps.
+    var zeroOutputForMask: Bool?
+
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        let x = try single(inputs)
-        guard x.rank == 3 else { throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) expects rank 3, got \(x.shape)", at: name) }
+        try call(LayerCall(inputs)).outputs
+    }
+
+    /// `RNN.call` with JAX's `backend.rnn` (keras/src/backend/jax/rnn.py): `initial_state` (else zeros),
+    /// and a `mask` of shape `(batch, time)`: at a masked step the states keep their values and the output
+    /// is the previous output (`states[0]`; zeros with `zero_output_for_mask`; with `unroll` the previous
+    /// step's output, zeros at the first step); the last output is the one of the last step processed.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        guard let x = call.input("sequences") ?? call.input("inputs") ?? call.inputs.first, x.rank == 3 else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) expects (batch, time, features) sequences, got \(call.inputs.map(\.shape))", at: name)
+        }
         let (batch, steps, features) = (x.shape[0], x.shape[1], x.shape[2])
         let units = cell.units
         guard cell.kernel?.shape.first == features, cell.recurrentKernel?.shape.first == units else {
             throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) cell built for other shapes than \(x.shape)", at: name)
         }
+        if let unsupported = call.names.first(where: { !["sequences", "inputs"].contains($0) && !$0.hasPrefix("initial_state") }) {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) argument \(unsupported) is not implemented", at: name)
+        }
+        if try config.bool("stateful", default: false) {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "stateful \(className) is not implemented", at: name)
+        }
+        let initial = zip(call.names, call.inputs).filter { $0.0.hasPrefix("initial_state") }.map(\.1)
+        let stateCount = cell.kind == .lstm ? 2 : 1
+        guard initial.isEmpty || (initial.count == stateCount && initial.allSatisfy { $0.shape == [batch, units] }) else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) initial_state must be \(stateCount) tensors of shape \([batch, units]), got \(initial.map(\.shape))", at: name)
+        }
+        let mask = call.mask()
+        if let mask, mask.rank < 2 || mask.shape[0] != batch || mask.shape[1] != steps {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "\(className) mask of shape \(mask.shape) does not fit sequences \(x.shape)", at: name)
+        }
+        let perStep = mask.map { $0.count / max(batch * steps, 1) } ?? 1
+        func kept(_ sample: Int, _ time: Int) -> Bool {
+            guard let mask else { return true }
+            let start = (sample * steps + time) * perStep
+            return mask.scalars[start..<(start + perStep)].contains { $0 != 0 }
+        }
         let backwards = try config.bool("go_backwards", default: false)
         let returnSequences = try config.bool("return_sequences", default: false)
+        let configuredZeroOutput = try config.bool("zero_output_for_mask", default: false)
+        let zeroOutput = zeroOutputForMask ?? configuredZeroOutput
+        let unroll = try config.bool("unroll", default: false)
         var sequences: [Float] = []
+        var lastOutputs: [Float] = []
         var finalHidden: [Float] = []
         var finalCell: [Float] = []
         for sample in 0..<batch {
-            var hidden = [Float](repeating: 0, count: units)
-            var state = [Float](repeating: 0, count: units)
+            var hidden = initial.first.map { Array($0.scalars[(sample * units)..<((sample + 1) * units)]) } ?? [Float](repeating: 0, count: units)
+            var state = initial.count > 1 ? Array(initial[1].scalars[(sample * units)..<((sample + 1) * units)]) : [Float](repeating: 0, count: units)
+            var previousOutput = [Float](repeating: 0, count: units)
+            var output = previousOutput
             for step in 0..<steps {
                 let time = backwards ? steps - 1 - step : step
                 let start = (sample * steps + time) * features
-                (hidden, state) = try cell.step(Array(x.scalars[start..<(start + features)]), hidden: hidden, cell: state)
-                if returnSequences { sequences += hidden }
+                if kept(sample, time) {
+                    (hidden, state) = try cell.step(Array(x.scalars[start..<(start + features)]), hidden: hidden, cell: state)
+                    output = hidden
+                } else if mask != nil {
+                    output = unroll ? previousOutput : (zeroOutput ? [Float](repeating: 0, count: units) : hidden)
+                }
+                previousOutput = output
+                if returnSequences { sequences += output }
             }
+            lastOutputs += output
             finalHidden += hidden
             finalCell += state
         }
-        let output = returnSequences ? Tensor(shape: [batch, steps, units], scalars: sequences) : Tensor(shape: [batch, units], scalars: finalHidden)
-        guard try config.bool("return_state", default: false) else { return [output] }
+        let result = returnSequences ? Tensor(shape: [batch, steps, units], scalars: sequences) : Tensor(shape: [batch, units], scalars: lastOutputs)
+        guard try config.bool("return_state", default: false) else { return LayerResult([result]) }
         var states = [Tensor(shape: [batch, units], scalars: finalHidden)]
         if cell.kind == .lstm { states.append(Tensor(shape: [batch, units], scalars: finalCell)) }
-        return [output] + states
+        return LayerResult([result] + states)
+    }
+
+    /// `RNN.compute_mask`: the sequence mask on the output when returning sequences, none on the states.
+    override func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        let mask = call.previousMask.first ?? nil
+        let output = try config.bool("return_sequences", default: false) ? mask : nil
+        guard try config.bool("return_state", default: false) else { return [output] }
+        return [output] + [Tensor?](repeating: nil, count: cell.kind == .lstm ? 2 : 1)
     }
 }

@@ -69,12 +69,45 @@ final class Bidirectional: BaseLayer, @unchecked Sendable {
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
-        guard inputs.count == 1 else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "Bidirectional with initial states is not implemented", at: name)
+        try call(LayerCall(inputs)).outputs
+    }
+
+    private var returnSequences: Bool { forward.envelope.config["return_sequences"]?.boolValue ?? false }
+    private var returnState: Bool { forward.envelope.config["return_state"]?.boolValue ?? false }
+
+    /// `Bidirectional.call`: the `mask` and the first and second halves of `initial_state` passed to the
+    /// forward and backward layers, whose `zero_output_for_mask` Bidirectional sets to `return_sequences`.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        guard let sequences = call.input("sequences") ?? call.input("inputs") ?? call.inputs.first else {
+            throw ReferenceError(ReferenceError.Code.inputMismatch, "Bidirectional needs sequences", at: name)
         }
-        let forwardOutputs = try forward.invoke(inputs)
-        let backwardOutputs = try backward.invoke(inputs)
-        let returnSequences = forward.envelope.config["return_sequences"]?.boolValue ?? false
+        let states = zip(call.names, call.inputs).filter { $0.0.hasPrefix("initial_state") }.map(\.1)
+        guard call.inputs.count == 1 + states.count, states.count % 2 == 0 else {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "Bidirectional arguments \(call.names) are not implemented", at: name)
+        }
+        for layer in [forward, backward] { (layer as? Recurrent)?.zeroOutputForMask = returnSequences }
+        let mask = call.mask()
+        func run(_ layer: any Layer, _ initial: ArraySlice<Tensor>) throws(ReferenceError) -> [Tensor] {
+            var inner = LayerCall([sequences] + initial, mask: mask.map { [$0] })
+            inner.names = ["sequences"] + initial.indices.map { "initial_state.\($0 - initial.startIndex)" }
+            return try layer.invoke(inner).outputs
+        }
+        let half = states.count / 2
+        let forwardOutputs = try run(forward, states[0..<half])
+        let backwardOutputs = try run(backward, states[half...])
+        return LayerResult(try merge(forwardOutputs, backwardOutputs))
+    }
+
+    /// `Bidirectional.compute_mask`: the mask on the merged output (on both with `merge_mode=None`) when
+    /// returning sequences; none on the states.
+    override func computeMask(_ call: LayerCall) throws(ReferenceError) -> [Tensor?]? {
+        let mask = call.previousMask.first ?? nil
+        let separate = config["merge_mode"] == nil
+        if returnSequences { return separate ? [mask, mask] : [mask] }
+        return separate ? [nil, nil] : nil
+    }
+
+    private func merge(_ forwardOutputs: [Tensor], _ backwardOutputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
         let y = forwardOutputs[0]
         var yReversed = backwardOutputs[0]
         if returnSequences { yReversed = yReversed.flipped(axis: 1) }
@@ -115,6 +148,15 @@ final class TimeDistributed: BaseLayer, @unchecked Sendable {
             throw ReferenceError(ReferenceError.Code.invalidConfig, "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 dimensions, received: \(shapes)", at: name)
         }
         if !(layer is any ModelLayer) { try layer.build([[shape[0]] + shape[2...]]) }
+    }
+
+    /// `TimeDistributed.call`: the mask reaches the wrapped layer only when its `call` takes one (then per
+    /// step, which kconform does not implement); the output keeps the input's mask.
+    override func call(_ call: LayerCall) throws(ReferenceError) -> LayerResult {
+        if call.mask() != nil, layer.readsMasks {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "TimeDistributed passes its mask to \(layer.className) step by step, which kconform does not implement", at: name)
+        }
+        return LayerResult(try self.call(call.inputs))
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
