@@ -1,3 +1,4 @@
+import KerasReference
 import Foundation
 
 /// The report of a `kconform conform` run: every case with its outcome, counts per outcome, property,
@@ -83,6 +84,9 @@ public struct ConformanceReport: Sendable, Codable {
         lines.append("Written by `\(command)` (kconform \(version), conforming to Keras \(kerasVersion)), started \(started), \(String(format: "%.1f", seconds)) s.")
         lines.append("")
         lines.append("Verdict: **\(passed ? "pass" : counts.total == 0 ? "fail (no cases ran)" : "fail")**. Outcomes: " + Self.summary(counts) + ".")
+        lines.append("")
+        let coverage = ForwardMath.operationCoverage
+        lines.append("Operations: \(coverage.covered) of the \(coverage.total) `keras.ops` operation classes of Keras \(kerasVersion) have forward math in the reference core; a model holding another is `unsupported` (KC-REF-008).")
         lines.append("")
         lines.append("Outcomes are a closed set: pass, fail, unsupported (the case needs a layer or format kconform does not implement; never counted as a pass), known divergence (a listed difference with Keras, with its reason), harness error (the run itself could not check the case).")
         lines += [""] + table("Source", perSource) + [""] + table("Property", perProperty) + [""] + table("Format", perFormat)

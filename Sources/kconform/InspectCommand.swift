@@ -1,5 +1,7 @@
 import ArgumentParser
 import KerasFormat
+import KerasJSON
+import KerasReference
 
 /// `kconform inspect`: what a file holds, without judging it.
 struct InspectCommand: ParsableCommand {
@@ -21,9 +23,27 @@ struct InspectCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let inspection = Inspection(file)
+        // Which classes of this model the reference core cannot run, and how much of keras.ops it covers.
+        let missing = file.config.map(ForwardMath.classesWithoutMath(in:)) ?? []
+        let coverage = ForwardMath.operationCoverage
         switch format {
-        case .text: FileHandleOutput.standardOutput(inspection.text())
-        case .json: FileHandleOutput.standardOutput(ReportRendering.json(inspection.json()))
+        case .text:
+            var text = inspection.text()
+            if file.config != nil {
+                text += "\nForward math in kconform\n  classes without it: \(missing.isEmpty ? "none" : missing.joined(separator: ", "))\n"
+                text += "  keras.ops: \(coverage.covered) of the \(coverage.total) operation classes of Keras 3.15.1 have forward math\n"
+            }
+            FileHandleOutput.standardOutput(text)
+        case .json:
+            var json = inspection.json()
+            if case .object(var object) = json, file.config != nil {
+                object["forwardMath"] = .object(JSONObject([
+                    ("classesWithoutMath", .array(missing.map { .string($0) })),
+                    ("operationsCovered", .number(JSONNumber(coverage.covered))), ("operationsTotal", .number(JSONNumber(coverage.total))),
+                ]))
+                json = .object(object)
+            }
+            FileHandleOutput.standardOutput(ReportRendering.json(json))
         }
     }
 }
