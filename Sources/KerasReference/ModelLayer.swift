@@ -13,8 +13,18 @@ protocol ModelLayer: Layer {
 enum BuildConfig {
     static func shapes(_ envelope: ObjectEnvelope) throws(ReferenceError) -> [Shape]? {
         guard let buildConfig = envelope.buildConfig, let inputShape = buildConfig["input_shape"] else {
+            // `shapes_dict`: one entry per tensor argument (`sequences_shape`, `initial_state_shape`), each a
+            // shape or a list of shapes, flattened in the dict's order.
             if let shapes = envelope.buildConfig?["shapes_dict"]?.objectValue {
-                return try shapes.map { (_, value) throws(ReferenceError) in try shape(value, envelope) }
+                var result: [Shape] = []
+                for (_, value) in shapes {
+                    if let list = value.arrayValue, list.contains(where: { $0.arrayValue != nil }) {
+                        for item in list { result.append(try shape(item, envelope)) }
+                    } else {
+                        result.append(try shape(value, envelope))
+                    }
+                }
+                return result
             }
             return nil
         }

@@ -45,7 +45,9 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
         Set(binary.keys).union(predicates.keys).union(unary.keys).union(unaryKeepingType.keys).union([
             "GetItem", "Cast", "Where", "LogicalNot", "Round", "Gelu", "Elu", "LeakyRelu", "Clip", "ExpandDims", "Squeeze",
             "Reshape", "Transpose", "Concatenate", "Stack", "Take", "Sum", "Mean", "Max", "Min", "Prod", "Any", "All",
-            "Argmax", "Argmin", "Softmax", "LogSoftmax", "Matmul", "Einsum",
+            "Argmax", "Argmin", "Softmax", "LogSoftmax", "Matmul", "Einsum", "Argsort", "Swapaxes", "Moveaxis", "Repeat",
+            "TakeAlongAxis", "Tile", "Flip", "Roll", "Split", "BroadcastTo", "Var", "Std", "Cumsum", "Cumprod", "Logsumexp",
+            "ZerosLike", "OnesLike",
         ])
     }
 
@@ -82,6 +84,10 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
             case .array(let array): return .constant(array.float32Tensor, weak: false)
             case .list(let items) where items.contains(where: { if case .kerasTensor = $0 { return true } else { return false } }):
                 return .list(items.map(convert))
+            case .list(let items) where !items.isEmpty && items.allSatisfy({ if case .int = $0 { return true } else { return false } }):
+                // A Python list of ints (`ops.take(x, [0, 2])`): converted to an int32 tensor.
+                let values = items.map { item -> Float in if case .int(let number) = item { return Float(number.doubleValue ?? .nan) } else { return .nan } }
+                return .constant(Tensor(shape: [values.count], scalars: values, dtype: .int32), weak: false)
             case let other: return .value(other)
             }
         }
@@ -130,6 +136,7 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
         guard others.isEmpty else {
             throw ReferenceError(ReferenceError.Code.notImplemented, "\(className) operation with non-numeric arguments has no forward math in kconform", at: name)
         }
+        if className == "Split", operands.count == 1 { return try split(operands[0].tensor) }
         return [try compute(operands, list: listOperands)]
     }
 
@@ -243,6 +250,9 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
         case "Take":
             guard tensors.count == 2 else { throw unsupported() }
             return try take(tensors[0], indices: tensors[1])
+        case "TakeAlongAxis":
+            guard tensors.count == 2 else { throw unsupported() }
+            return try takeAlongAxis(tensors[0], indices: tensors[1])
         default:
             throw unsupported()
         }
@@ -326,11 +336,168 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
             guard let axis = resolveAxis(try config.int("axis", default: -1), rank: x.rank) else { throw config.error("axis", "an axis within rank \(x.rank)") }
             let soft = SoftmaxLayer.softmax(x.cast(to: x.dtype.isFloat ? x.dtype : .float32), axes: [axis])
             return className == "Softmax" ? soft : try logSoftmax(x, axis: axis)
-        case "Sum", "Mean", "Max", "Min", "Prod", "Any", "All", "Argmax", "Argmin":
+        case "Sum", "Mean", "Max", "Min", "Prod", "Any", "All", "Argmax", "Argmin", "Var", "Std", "Logsumexp":
             return try reduce(x)
+        case "ZerosLike", "OnesLike":
+            let dtype = config["dtype"]?.stringValue.flatMap(TensorDType.init(keras:)) ?? x.dtype
+            return Tensor(shape: x.shape, scalars: [Float](repeating: className == "ZerosLike" ? 0 : 1, count: x.count), dtype: dtype)
+        case "Swapaxes":
+            guard let first = resolveAxis(try config.int("axis1"), rank: x.rank), let second = resolveAxis(try config.int("axis2"), rank: x.rank) else {
+                throw config.error("axis1", "axes within rank \(x.rank)")
+            }
+            var permutation = Array(0..<x.rank)
+            permutation.swapAt(first, second)
+            return x.transposed(permutation)
+        case "Moveaxis":
+            guard let sources = try axes("source", rank: x.rank), let destinations = try axes("destination", rank: x.rank),
+                  sources.count == destinations.count else { throw config.error("source", "axes matching destination") }
+            var rest = (0..<x.rank).filter { !sources.contains($0) }
+            var permutation = [Int](repeating: -1, count: x.rank)
+            for (source, destination) in zip(sources, destinations) { permutation[destination] = source }
+            for index in permutation.indices where permutation[index] == -1 { permutation[index] = rest.removeFirst() }
+            return x.transposed(permutation)
+        case "Repeat":
+            let repeats = try config.int("repeats")
+            guard repeats >= 0 else { throw config.error("repeats", "a non-negative integer") }
+            if config["axis"] == nil { return x.reshaped([x.count]).repeated(repeats, axis: 0) }
+            guard let axis = resolveAxis(try config.int("axis"), rank: x.rank) else { throw config.error("axis", "an axis within rank \(x.rank)") }
+            return x.repeated(repeats, axis: axis)
+        case "Tile":
+            let repeats = config["repeats"]?.intValue.map { [$0] } ?? config["repeats"]?.arrayValue?.compactMap(\.intValue) ?? []
+            guard repeats.allSatisfy({ $0 >= 0 }) else { throw config.error("repeats", "non-negative integers") }
+            var tiled = x
+            let rank = max(x.rank, repeats.count)
+            tiled = tiled.reshaped([Int](repeating: 1, count: rank - x.rank) + x.shape)
+            let full = [Int](repeating: 1, count: rank - repeats.count) + repeats
+            for (axis, times) in full.enumerated() where times != 1 {
+                let parts = [Tensor](repeating: tiled, count: times)
+                tiled = times == 0 ? tiled.sliced(axis: axis, from: 0, to: 0) : try Concatenate.join(parts, axis: axis)
+            }
+            tiled.dtype = x.dtype
+            return tiled
+        case "Flip":
+            var result = x
+            for axis in try axes("axis", rank: x.rank) ?? Array(0..<x.rank) { result = result.flipped(axis: axis) }
+            result.dtype = x.dtype
+            return result
+        case "Roll":
+            let shifts = config["shift"]?.intValue.map { [$0] } ?? config["shift"]?.arrayValue?.compactMap(\.intValue) ?? []
+            guard let axesList = try axes("axis", rank: x.rank) else {
+                let flat = x.reshaped([x.count])
+                let shift = shifts.reduce(0, +)
+                return try roll(flat, shift: shift, axis: 0).reshaped(x.shape)
+            }
+            var result = x
+            for (axis, shift) in zip(axesList, shifts.count == 1 ? [Int](repeating: shifts[0], count: axesList.count) : shifts) {
+                result = try roll(result, shift: shift, axis: axis)
+            }
+            return result
+        case "BroadcastTo":
+            guard let shape = config["shape"]?.arrayValue?.compactMap(\.intValue), shape.allSatisfy({ $0 >= 0 }),
+                  let result = Tensor(zeros: shape).broadcast(with: x, { $1 }), result.shape == shape else {
+                throw config.error("shape", "a shape \(x.shape) broadcasts to")
+            }
+            return Tensor(shape: shape, scalars: result.scalars, dtype: x.dtype)
+        case "Cumsum", "Cumprod":
+            let flat = config["axis"] == nil
+            let source = flat ? x.reshaped([x.count]) : x
+            guard let axis = flat ? 0 : resolveAxis(try config.int("axis"), rank: x.rank) else { throw config.error("axis", "an axis within rank \(x.rank)") }
+            let (outer, size) = (source.shape[..<axis].reduce(1, *), source.shape[axis])
+            let inner = source.shape[(axis + 1)...].reduce(1, *)
+            var values = source.scalars
+            for block in 0..<outer {
+                for position in 1..<max(size, 1) {
+                    for offset in 0..<inner {
+                        let index = (block * size + position) * inner + offset
+                        let previous = index - inner
+                        values[index] = className == "Cumsum" ? values[previous] + values[index] : values[previous] * values[index]
+                    }
+                }
+            }
+            let dtype: TensorDType = x.dtype == .bool || x.dtype == .int8 || x.dtype == .int16 ? .int32 : x.dtype
+            return Tensor(shape: source.shape, scalars: values, dtype: dtype)
+        case "Argsort":
+            let flat = config["axis"] == nil
+            let source = flat ? x.reshaped([x.count]) : x
+            guard let axis = flat ? 0 : resolveAxis(try config.int("axis", default: -1), rank: source.rank) else {
+                throw config.error("axis", "an axis within rank \(x.rank)")
+            }
+            let order = (0..<source.rank).filter { $0 != axis } + [axis]
+            let moved = source.transposed(order)
+            let width = max(source.shape[axis], 1)
+            var out = moved.scalars
+            for start in stride(from: 0, to: out.count, by: width) {
+                // A stable ascending sort with NaN last (`jnp.argsort`).
+                let row = Array(moved.scalars[start..<(start + width)])
+                let sorted = row.indices.sorted { a, b in
+                    let (left, right) = (row[a], row[b])
+                    if left.isNaN || right.isNaN { return !left.isNaN && right.isNaN || (left.isNaN == right.isNaN && a < b) }
+                    return left < right || (left == right && a < b)
+                }
+                for (position, index) in sorted.enumerated() { out[start + position] = Float(index) }
+            }
+            var inverse = [Int](repeating: 0, count: order.count)
+            for (position, axis) in order.enumerated() { inverse[axis] = position }
+            return Tensor(shape: moved.shape, scalars: out, dtype: .int32).transposed(inverse)
         default:
             throw unsupported()
         }
+    }
+
+    /// `jnp.roll` along one axis.
+    private func roll(_ x: Tensor, shift: Int, axis: Int) throws(ReferenceError) -> Tensor {
+        let size = x.shape[axis]
+        guard size > 0 else { return x }
+        let offset = ((shift % size) + size) % size
+        guard offset != 0 else { return x }
+        var result = try Concatenate.join([x.sliced(axis: axis, from: size - offset, to: size), x.sliced(axis: axis, from: 0, to: size - offset)], axis: axis)
+        result.dtype = x.dtype
+        return result
+    }
+
+    /// `ops.split(x, indices_or_sections, axis)`: equal sections (which must divide the axis) or the pieces
+    /// between sorted indices.
+    private func split(_ x: Tensor) throws(ReferenceError) -> [Tensor] {
+        guard let axis = resolveAxis(try config.int("axis", default: 0), rank: x.rank) else { throw config.error("axis", "an axis within rank \(x.rank)") }
+        let size = x.shape[axis]
+        var bounds: [Int]
+        if let sections = config["indices_or_sections"]?.intValue {
+            guard sections > 0, size % sections == 0 else { throw config.error("indices_or_sections", "a number of sections dividing \(size)") }
+            bounds = (1..<sections).map { $0 * size / sections }
+        } else {
+            bounds = config["indices_or_sections"]?.arrayValue?.compactMap(\.intValue) ?? []
+        }
+        bounds = bounds.map { min(max($0 < 0 ? $0 + size : $0, 0), size) }
+        let edges = [0] + bounds + [size]
+        return zip(edges, edges.dropFirst()).map { start, end in
+            var piece = x.sliced(axis: axis, from: start, to: max(start, end))
+            piece.dtype = x.dtype
+            return piece
+        }
+    }
+
+    /// `jnp.take_along_axis` (out-of-range indices give NaN, negative ones wrap).
+    private func takeAlongAxis(_ x: Tensor, indices: Tensor) throws(ReferenceError) -> Tensor {
+        guard let axis = resolveAxis(try config.int("axis", default: -1), rank: x.rank), indices.rank == x.rank,
+              zip(indices.shape, x.shape).enumerated().allSatisfy({ $0.offset == axis || $0.element.0 == $0.element.1 }) else {
+            throw ReferenceError(ReferenceError.Code.notImplemented, "TakeAlongAxis of \(x.shape) by \(indices.shape) has no forward math in kconform", at: name)
+        }
+        let size = x.shape[axis]
+        let inner = x.shape[(axis + 1)...].reduce(1, *)
+        let outer = x.shape[..<axis].reduce(1, *)
+        let count = indices.shape[axis]
+        var values = [Float](repeating: 0, count: indices.count)
+        for block in 0..<outer {
+            for position in 0..<count {
+                for offset in 0..<inner {
+                    let slot = (block * count + position) * inner + offset
+                    var index = Int(indices.scalars[slot])
+                    if index < 0, index >= -size { index += size }
+                    values[slot] = index >= 0 && index < size ? x.scalars[(block * size + index) * inner + offset] : .nan
+                }
+            }
+        }
+        return Tensor(shape: indices.shape, scalars: values, dtype: x.dtype)
     }
 
     /// `log_softmax`: `x - max - log(sum(exp(x - max)))` over `axis`.
@@ -375,6 +542,14 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
             case "Prod": values[row] = slice.reduce(1, *)
             case "Any": values[row] = slice.contains { $0 != 0 } ? 1 : 0
             case "All": values[row] = slice.allSatisfy { $0 != 0 } ? 1 : 0
+            case "Var", "Std":
+                let mean = slice.reduce(0, +) / Float(slice.count)
+                let variance = slice.reduce(Float(0)) { $0 + ($1 - mean) * ($1 - mean) } / Float(slice.count)
+                values[row] = className == "Var" ? variance : variance.squareRoot()
+            case "Logsumexp":
+                let peak = slice.max() ?? -.infinity
+                let total = slice.reduce(Float(0)) { $0 + exp($1 - (peak.isFinite ? peak : 0)) }
+                values[row] = log(total) + (peak.isFinite ? peak : 0)
             default:
                 var best = 0
                 for (index, value) in slice.enumerated() {
@@ -390,7 +565,7 @@ final class OperationLayer: BaseLayer, @unchecked Sendable {
         switch className {
         case "Any", "All": dtype = .bool
         case "Argmax", "Argmin": dtype = .int32
-        case "Mean": dtype = x.dtype.isFloat ? x.dtype : .float32
+        case "Mean", "Var", "Std", "Logsumexp": dtype = x.dtype.isFloat ? x.dtype : .float32
         case "Sum", "Prod": dtype = x.dtype == .bool || x.dtype == .int8 || x.dtype == .int16 ? .int32 : x.dtype
         default: dtype = x.dtype
         }
