@@ -56,6 +56,17 @@ public func loadModel(from path: String, options: LoadOptions = LoadOptions(), l
 
 /// Builds and loads the model of an opened file.
 public func loadModel(_ file: KerasFile, options: LoadOptions = LoadOptions()) throws(ReferenceError) -> KerasModel {
+    do {
+        return try AutoName.$session.withValue(AutoName()) { () throws(ReferenceError) -> KerasModel in try loadModelInSession(file, options: options) }
+    } catch let error as ReferenceError {
+        throw error
+    } catch {
+        throw ReferenceError(ReferenceError.Code.loadFailed, "\(error)", at: file.path)
+    }
+}
+
+/// ``loadModel(_:options:)`` inside its naming session (``AutoName``).
+private func loadModelInSession(_ file: KerasFile, options: LoadOptions) throws(ReferenceError) -> KerasModel {
     try SafeMode.refuseLambdas(in: file, options: options)
     try AllocationBudget.check(file)
     if let fatal = file.findings.first(where: { $0.severity == .error }) {

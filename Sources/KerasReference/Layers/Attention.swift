@@ -332,13 +332,14 @@ final class MultiHeadAttention: BaseLayer, @unchecked Sendable {
         }
         let projected: Shape = Array(queryShape.dropLast()) + [heads, valueDim]
         outputDense = try dense("attention_output", free: queryShape.count - 1, bound: 2, lastDims: outputDims, shape: projected)
+        // `_build_attention`: the Softmax, then the Dropout, both named by `auto_name`.
+        var softmax = JSONObject()
+        softmax["name"] = .string(AutoName.make("softmax"))
+        softmax["axis"] = .array(((scoresRank - attentionAxes.count)..<scoresRank).map { .number(JSONNumber($0)) })
         var dropout = JSONObject()
-        dropout["name"] = .string("dropout")
+        dropout["name"] = .string(AutoName.make("dropout"))
         dropout["rate"] = envelope.config["dropout"] ?? .number(JSONNumber(0))
         dropoutLayer = try SubLayer.synthesize(IdentityAtInference.self, className: "Dropout", config: dropout, pointer: envelope.pointer + "/config")
-        var softmax = JSONObject()
-        softmax["name"] = .string("softmax")
-        softmax["axis"] = .array(((scoresRank - attentionAxes.count)..<scoresRank).map { .number(JSONNumber($0)) })
         softmaxLayer = try SubLayer.synthesize(SoftmaxLayer.self, className: "Softmax", config: softmax, pointer: envelope.pointer + "/config")
     }
 
