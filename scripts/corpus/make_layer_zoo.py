@@ -949,11 +949,12 @@ def ops_compare_logic():
 @case("keras.ops shape ops on x, y (3, 4, 5): expand_dims axis 1 and -1; squeeze(x[:, 1:2], axis=1); reshape(x, (-1, 20)); "
       "transpose (0, 2, 1); concatenate axis 1; stack axis 1; take(x, [0, 2], axis=2); take_along_axis(x, argsort(x, -1), -1); "
       "repeat(x, 2, axis=1); tile (1, 1, 2); flip axis 1; roll(x, 2, axis=2); split(x, [1, 3], axis=2)[1]; swapaxes 1, 2; "
-      "moveaxis 1 -> -1; broadcast_to(x[:, :1], (3, 4, 5)); joined")
+      "moveaxis 1 -> -1; broadcast_to(x[:, :1], (3, 4, 5)); joined; inputs of batch_shape (3, 4, 5)")
 def ops_shape():
     fresh("ops_shape")
     ops = keras.ops
-    x, y = keras.Input((4, 5)), keras.Input((4, 5))
+    # A fixed batch of 3: broadcast_to names the whole shape, batch included, so the model takes batch 3 only.
+    x, y = keras.Input(batch_shape=(3, 4, 5)), keras.Input(batch_shape=(3, 4, 5))
     outs = [
         ops.expand_dims(x, 1), ops.expand_dims(x, -1), ops.squeeze(x[:, 1:2], axis=1), ops.reshape(x, (-1, 20)),
         ops.transpose(x, (0, 2, 1)), ops.concatenate([x, y], axis=1), ops.stack([x, y], axis=1), ops.take(x, [0, 2], axis=2),
