@@ -12,14 +12,14 @@ import KerasJSON
 /// path: Keras 3 compiles a default-configured optimizer of that name, and its `optimizer_weights` fail to
 /// load with a warning. Only this tf-keras spelling is treated here; any other unresolved class name is
 /// left to the safety policy, since a custom object registered under it would be instantiated instead.
-enum LegacyTrainingConfig {
+public enum LegacyTrainingConfig {
     /// The lower-cased names of `keras.optimizers.ALL_OBJECTS` (OPT:21-40).
-    static let kerasOptimizers: Set<String> = [
+    public static let kerasOptimizers: Set<String> = [
         "optimizer", "adam", "sgd", "rmsprop", "adadelta", "adamw", "adagrad", "adamax", "adafactor", "muon",
         "multioptimizer", "optimizermap", "nadam", "ftrl", "lion", "lossscaleoptimizer", "schedulefreeadamw",
     ]
     /// The package `register_keras_serializable` uses by default, under which tf-keras registers its optimizers.
-    static let tfKerasPackage = "Custom>"
+    public static let tfKerasPackage = "Custom>"
 
     /// The findings about the optimizer, and `training` as the safety scan should see it: a tf-keras
     /// optimizer envelope is reduced to its plain `config` dict, since Keras never resolves its class.

@@ -153,6 +153,11 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
                 produced[reference] = value
             }
         }
+        if let recorder = CallRecorder.current {
+            for (reference, value) in zip(inputReferences, inputs) {
+                recorder.record(layer: reference.layer, node: reference.node, inputs: [], outputs: [produced[reference]?.tensor ?? value.tensor])
+            }
+        }
         for node in try orderedNodes() where !node.isInput {
             var arguments: [KerasCall.Argument] = []
             var computable = true
@@ -168,6 +173,9 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
             guard computable else { continue }
             let layerName = names[ObjectIdentifier(node.layer)] ?? node.layer.name
             let outputs = try KerasCall.invoke(node.layer, arguments: arguments, node: node.call.arguments)
+            CallRecorder.current?.record(layer: layerName, node: node.key,
+                                         inputs: arguments.flatMap { $0.tensors.map { ($0.path, $0.value.tensor.shape, $0.value.tensor.dtype) } },
+                                         outputs: outputs.map(\.tensor))
             for (index, output) in outputs.enumerated() {
                 produced[TensorReference(layer: layerName, node: node.key, tensor: index)] = output
             }

@@ -19,6 +19,9 @@ public final class KerasModel: @unchecked Sendable {
     /// warns once per load, SL:692, 709-710), or for legacy files one "Skipping loading weights for…"
     /// message per skipped weight (LH5:447-458). ``loadWeights(from:skipMismatch:limits:)`` appends its own.
     public private(set) var loadWarnings: [String]
+    /// What the last save could not carry over as the source had it (a legacy `training_config` Keras 3
+    /// compiles differently); empty when nothing was lost.
+    public internal(set) var saveWarnings: [String] = []
 
     init(file: KerasFile, root: any Layer, options: LoadOptions, retainedObjects: [RetainedObject] = [], loadWarnings: [String] = []) {
         self.file = file

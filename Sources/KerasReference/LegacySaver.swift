@@ -24,7 +24,8 @@ enum LegacySaver {
         let keras2 = flavor == .keras2
         let version = keras2 ? tfKerasVersion : KerasModel.kerasVersion
         let backend = keras2 ? "tensorflow" : backend
-        let modelConfig = keras2 ? try Keras2Config.model(config) : legacyConfig(config)
+        // A tf-keras source re-saved as Keras 3 writes it: Keras 3's vocabulary (``Keras3Config``).
+        let modelConfig = keras2 ? try Keras2Config.model(config) : legacyConfig(try Keras3Config.config(of: model))
         let training = keras2 ? trainingConfig(config).map(keras2TrainingConfig) : trainingConfig(config)
         do throws(HDF5WriteError) {
             let writer = try HDF5Writer()

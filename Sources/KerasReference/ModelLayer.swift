@@ -112,7 +112,10 @@ final class SequentialModel: BaseLayer, ModelLayer, @unchecked Sendable {
             let argument = KerasCall.Argument(parameter: layer.callParameters.first ?? "inputs",
                                               tensors: current.count == 1 ? [(layer.callParameters.first ?? "inputs", current[0])]
                                                   : current.enumerated().map { ("inputs.\($0)", $1) })
-            current = try KerasCall.invoke(layer, arguments: [argument], node: nil)
+            let outputs = try KerasCall.invoke(layer, arguments: [argument], node: nil)
+            CallRecorder.current?.record(layer: layer.name, node: 0, inputs: argument.tensors.map { ($0.path, $0.value.tensor.shape, $0.value.tensor.dtype) },
+                                         outputs: outputs.map(\.tensor))
+            current = outputs
         }
         return current
     }

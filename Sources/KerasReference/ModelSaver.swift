@@ -133,10 +133,10 @@ extension KerasModel {
         }
     }
 
-    /// `config.json`: the config as loaded, written as `json.dumps` writes it.
+    /// `config.json`, written as `json.dumps` writes it: a Keras 3 config as loaded; a legacy one (from a
+    /// legacy `.h5`) as Keras 3 serializes the model it builds from it (``Keras3Config``).
     func configJSON() throws(ReferenceError) -> [UInt8] {
-        guard let config = file.configJSON else { throw ReferenceError(ReferenceError.Code.notAModel, "no config to save", at: file.path) }
-        return JSONWriter.dumpBytes(config)
+        JSONWriter.dumpBytes(try Keras3Config.config(of: self))
     }
 
     /// `metadata.json`: `{"keras_version", "date_saved"}` as Keras writes it (FORMAT.md 3).

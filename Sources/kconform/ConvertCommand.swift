@@ -85,7 +85,10 @@ struct ConvertCommand: ParsableCommand {
             let model = try loadModel(from: input)
             if timings { Timing.report("load", since: loadStarted, clock) }
             let saveStarted = clock.now
-            defer { if timings { Timing.report("save", since: saveStarted, clock) } }
+            defer {
+                Self.reportWarnings(model)
+                if timings { Timing.report("save", since: saveStarted, clock) }
+            }
             if writesFolder {
                 try model.save(to: output, overwrite: !noOverwrite, zipped: false)
                 return
@@ -108,5 +111,12 @@ struct ConvertCommand: ParsableCommand {
             FileHandleOutput.standardError("kconform: \(error)\n")
             throw ExitCode(1)
         }
+    }
+}
+
+extension ConvertCommand {
+    /// Prints what the save could not carry over (``KerasModel/saveWarnings``) to standard error.
+    static func reportWarnings(_ model: KerasModel) {
+        for warning in model.saveWarnings { FileHandleOutput.standardError("kconform: warning: \(warning)\n") }
     }
 }
