@@ -76,6 +76,12 @@ private func loadModelInSession(_ file: KerasFile, options: LoadOptions) throws(
         throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
     }
     guard let config = file.config else { throw ReferenceError(ReferenceError.Code.notAModel, "the file holds no model config", at: file.path) }
+    // `saving_lib.load_model` deserializes an archive's config with `deserialize_keras_object`, which
+    // resolves a class without `module` only as a custom object; legacy `.h5` configs take the legacy path.
+    if file.kind == .kerasArchive || file.kind == .modelFolder, config.root.object["module"] == nil,
+       LayerRegistry.lookupName(config.root).flatMap({ options.customObjects.registeredObject($0) }) == nil {
+        throw LayerRegistry.couldNotLocate(config.root)
+    }
     let root = try LayerRegistry.make(config.root, options: options)
     try DryRun.buildUnbuiltLayers(root)
     var warnings: [String] = []

@@ -87,6 +87,20 @@ enum LayerRegistry {
                                  "Unknown layer: '\(envelope.className)'. Please ensure you are using a `keras.utils.custom_object_scope` and that this object is included in the scope. See https://www.tensorflow.org/guide/keras/save_and_serialize#registering_the_custom_object for details.",
                                  at: envelope.pointer)
         }
+        // A legacy entry (and everything nested in it, which tf-keras may write with `module`) is read as
+        // its producer meant it (docs/DIVERGENCES.md), not refused where Keras 3 would refuse it.
+        if isLegacy, !KerasResolution.insideLegacy {
+            do {
+                return try KerasResolution.$insideLegacy.withValue(true) { () throws(ReferenceError) -> any Layer in
+                    try makeBuiltin(envelope, options: options)
+                }
+            } catch let error as ReferenceError {
+                throw error
+            } catch {
+                throw ReferenceError(ReferenceError.Code.invalidConfig, "\(error)", at: envelope.pointer)
+            }
+        }
+        if !isLegacy, isKeras, !KerasResolution.insideLegacy { try KerasResolution.check(envelope, module: module) }
         if isKeras, modelClasses.contains(envelope.className) {
             if envelope.className == "Sequential" { return try SequentialModel(envelope: envelope, options: options) }
             return try FunctionalModel(envelope: envelope, options: options)
