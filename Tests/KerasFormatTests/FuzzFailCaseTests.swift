@@ -130,9 +130,18 @@ import Testing
     /// inputs): the same trap reached from a bare `config.json`, a Sequential whose InputLayer has
     /// `"batch_shape": [null, -3]` followed by a layer without `build_config`. Fixed by the same change:
     /// the config is refused with `KC-REF-001`, Keras's "Negative dimensions are not allowed".
+    /// Since a root without `module` is refused as Keras refuses it ("Could not locate class", KC-REF-002),
+    /// the case is replayed as written and with `"module": "keras"` added, which reaches the dimension check.
     @Test func negativeInputDimensionInABareConfigIsRefused() throws {
-        let outcome = try FuzzTarget.config.run(try Self.failCase("FuzzConfig-negative-input-dimension-traps-dry-run"))
-        #expect(outcome == .rejected("KC-REF-001"))
+        let bytes = try Self.failCase("FuzzConfig-negative-input-dimension-traps-dry-run")
+        #expect(try FuzzTarget.config.run(bytes) == .rejected("KC-REF-002"))
+        #expect(try FuzzTarget.config.run(Self.withRootModule(bytes)) == .rejected("KC-REF-001"))
+    }
+
+    /// The config with `"module": "keras", ` inserted after its opening brace.
+    static func withRootModule(_ bytes: [UInt8]) -> [UInt8] {
+        guard let brace = bytes.firstIndex(of: UInt8(ascii: "{")) else { return bytes }
+        return Array(bytes[...brace]) + Array("\"module\": \"keras\", ".utf8) + Array(bytes[(brace + 1)...])
     }
 
     /// FuzzConfig, run of 20:56 on the fix above (after 114 s, 0.44 million inputs): a Sequential of one
@@ -141,8 +150,9 @@ import Testing
     /// `BaseLayer.addVariable`: a negative size is refused as Keras's `standardize_shape` refuses it, and a
     /// variable above `Variable.maxElements` is refused too (`KC-REF-001`).
     @Test func negativeDenseUnitsAreRefused() throws {
-        let outcome = try FuzzTarget.config.run(try Self.failCase("FuzzConfig-negative-dense-units-traps-variable"))
-        #expect(outcome == .rejected("KC-REF-001"))
+        let bytes = try Self.failCase("FuzzConfig-negative-dense-units-traps-variable")
+        #expect(try FuzzTarget.config.run(bytes) == .rejected("KC-REF-002"))
+        #expect(try FuzzTarget.config.run(Self.withRootModule(bytes)) == .rejected("KC-REF-001"))
     }
 
     /// FuzzConfig, run of 21:53 (the first with the value deserializer's property, 6 s into the scratch
