@@ -82,6 +82,7 @@ private func loadModelInSession(_ file: KerasFile, options: LoadOptions) throws(
        LayerRegistry.lookupName(config.root).flatMap({ options.customObjects.registeredObject($0) }) == nil {
         throw LayerRegistry.couldNotLocate(config.root)
     }
+    if file.kind == .kerasArchive || file.kind == .modelFolder { try KerasResolution.checkCompileConfig(config.root) }
     let root = try LayerRegistry.make(config.root, options: options)
     try DryRun.buildUnbuiltLayers(root)
     var warnings: [String] = []

@@ -30,6 +30,9 @@ enum KerasResolution {
             guard KerasCallFacts.operations.contains(where: { $0.module == module && $0.name == className }) else {
                 throw notSaveable(module, className, envelope)
             }
+            if let accepted = KerasCallFacts.operationArguments[className], let config = envelope.config.objectValue {
+                try refuseUnknownArguments(config.keys.filter { !accepted.contains($0) }, of: className, in: config, envelope)
+            }
             return
         }
         guard let modules = KerasCallFacts.resolvableModules[className] else {
@@ -39,29 +42,65 @@ enum KerasResolution {
         guard modules.contains(module) else { throw notSaveable(module, className, envelope) }
         guard let facts = KerasCallFacts.layers[className], let config = envelope.config.objectValue else { return }
         if !facts.acceptsAnyArgument {
-            let extra = config.filter { !facts.constructorArguments.contains($0.key) }
-            if !extra.isEmpty {
-                let shown = "{" + extra.map { "\(PythonRepr.string($0.key)): \(PythonRepr.of($0.value))" }.joined(separator: ", ") + "}"
-                throw ReferenceError(ReferenceError.Code.invalidConfig,
-                                     "<class '\(facts.module).\(className)'> could not be deserialized properly: Error when deserializing class '\(className)': Unrecognized keyword arguments passed to \(className): \(shown)",
-                                     at: envelope.pointer + "/config/" + (extra.first?.key ?? ""))
-            }
+            try refuseUnknownArguments(config.keys.filter { !facts.constructorArguments.contains($0) }, of: className, in: config, envelope)
         }
+        try checkArgumentValues(className, config, envelope)
         for (key, value) in config {
             guard let kind = objectKeys.first(where: { key == $0.suffix || (key.hasSuffix($0.suffix) && $0.suffix.hasPrefix("_")) || (key.hasSuffix("_activation") && $0.suffix == "activation") }),
                   let known = KerasCallFacts.namespaces[kind.namespace] else { continue }
             let pointer = envelope.pointer + "/config/" + key
+            if value.isNull { continue }
             if let name = value.stringValue {
                 guard known.contains(name) else {
                     throw ReferenceError(ReferenceError.Code.invalidConfig, "Could not interpret \(kind.kind) identifier: \(name)", at: pointer)
                 }
-            } else if let object = value.objectValue, let name = object["class_name"]?.stringValue,
-                      let objectModule = object["module"]?.stringValue, objectModule == "keras." + kind.namespace {
-                guard known.contains(name) else {
+            } else if let object = value.objectValue, let name = object["class_name"]?.stringValue {
+                if let objectModule = object["module"]?.stringValue, objectModule == "keras." + kind.namespace, !known.contains(name) {
                     throw ReferenceError(ReferenceError.Code.unknownClass,
                                          "Could not deserialize '\(objectModule).\(name)' because it is not a KerasSaveable subclass", at: pointer)
                 }
+                // `cls(**config)` of the object (resolved from the namespace by class name).
+                if let accepted = KerasCallFacts.objectArguments[kind.namespace + "." + name], let inner = object["config"]?.objectValue,
+                   let unknown = inner.keys.first(where: { !accepted.contains($0) }) {
+                    throw ReferenceError(ReferenceError.Code.invalidConfig,
+                                         "\(name).__init__() got an unexpected keyword argument '\(unknown)'", at: pointer + "/config/" + unknown)
+                }
+            } else {
+                // A number, a boolean or a list is no identifier `get` interprets.
+                throw ReferenceError(ReferenceError.Code.invalidConfig, "Could not interpret \(kind.kind) identifier: \(PythonRepr.of(value))", at: pointer)
             }
+        }
+    }
+
+    /// `Layer.__init__`'s "Unrecognized keyword arguments" (an operation's constructor raises TypeError
+    /// for the same reason), with the extra arguments as Python prints the dict.
+    static func refuseUnknownArguments(_ keys: [String], of className: String, in config: JSONObject, _ envelope: ObjectEnvelope) throws(ReferenceError) {
+        guard !keys.isEmpty else { return }
+        let shown = "{" + keys.map { "\(PythonRepr.string($0)): \(PythonRepr.of(config[$0] ?? .null))" }.joined(separator: ", ") + "}"
+        throw ReferenceError(ReferenceError.Code.invalidConfig,
+                             "Error when deserializing class '\(className)': Unrecognized keyword arguments passed to \(className): \(shown)",
+                             at: envelope.pointer + "/config/" + keys[0])
+    }
+
+    /// Argument values the constructors of Keras check themselves (`Dropout`'s rate in [0, 1]).
+    static func checkArgumentValues(_ className: String, _ config: JSONObject, _ envelope: ObjectEnvelope) throws(ReferenceError) {
+        if ["Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "AlphaDropout", "GaussianDropout"].contains(className),
+           let rate = config["rate"]?.doubleValue ?? config["rate"]?.intValue.map(Double.init), !(0...1).contains(rate) {
+            throw ReferenceError(ReferenceError.Code.invalidConfig,
+                                 "Invalid value received for argument `rate`. Expected a float value between 0 and 1. Received: rate=\(PythonRepr.of(config["rate"] ?? .null))",
+                                 at: envelope.pointer + "/config/rate")
+        }
+    }
+
+    /// `compile_from_config`: an optimizer given by a name `optimizers.get` does not know is Keras's
+    /// "Could not interpret optimizer identifier" (losses and metrics given by unknown names load; they
+    /// fail only when used).
+    static func checkCompileConfig(_ root: ObjectEnvelope) throws(ReferenceError) {
+        guard let compile = root.object["compile_config"]?.objectValue, let optimizer = compile["optimizer"],
+              let name = optimizer.stringValue, let known = KerasCallFacts.namespaces["optimizers"] else { return }
+        guard known.contains(name.lowercased()) else {
+            throw ReferenceError(ReferenceError.Code.invalidConfig, "Could not interpret optimizer identifier: \(name)",
+                                 at: root.pointer + "/compile_config/optimizer")
         }
     }
 

@@ -82,7 +82,11 @@ enum LayerRegistry {
         let isLegacy = envelope.object["module"] == nil
         let module = isLegacy ? "keras.layers" : (envelope.module ?? "")
         let isKeras = module == "keras" || module.hasPrefix("keras.")
-        if isLegacy, envelope.className.contains(">") {
+        // `model_from_config` knows the classes of `keras.layers` (and the models) only: a recorded
+        // operation or any other name without `module` is its "Unknown layer".
+        let legacyKnown = KerasCallFacts.layers[envelope.className] != nil || builtins[envelope.className] != nil
+            || modelClasses.contains(envelope.className)
+        if isLegacy, envelope.className.contains(">") || !legacyKnown {
             throw ReferenceError(ReferenceError.Code.unknownClass,
                                  "Unknown layer: '\(envelope.className)'. Please ensure you are using a `keras.utils.custom_object_scope` and that this object is included in the scope. See https://www.tensorflow.org/guide/keras/save_and_serialize#registering_the_custom_object for details.",
                                  at: envelope.pointer)

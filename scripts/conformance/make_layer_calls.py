@@ -258,6 +258,33 @@ def namespace_facts():
     return result
 
 
+def object_arguments():
+    """Constructor parameters of every class in the initializer, regularizer and constraint namespaces
+    (`from_config` calls `cls(**config)`, so any other key is a TypeError), keyed `namespace.Class`."""
+    result = {}
+    for key in ("initializers", "regularizers", "constraints"):
+        module = importlib.import_module(f"keras.src.{key}")
+        for name, value in sorted(module.ALL_OBJECTS_DICT.items()):
+            if inspect.isclass(value):
+                parameters = inspect.signature(value.__init__).parameters.values()
+                if any(p.kind == p.VAR_KEYWORD for p in parameters):
+                    continue
+                result[f"{key}.{name}"] = [p.name for p in parameters if p.name != "self"]
+    return result
+
+
+def operation_arguments():
+    """Constructor parameters of every operation class (`Operation.from_config` calls `cls(**config)`)."""
+    result = {}
+    for module_name, name in operation_facts():
+        cls = getattr(importlib.import_module(module_name), name)
+        parameters = inspect.signature(cls.__init__).parameters.values()
+        if any(p.kind == p.VAR_KEYWORD for p in parameters):
+            continue
+        result[name] = [p.name for p in parameters if p.name != "self"]
+    return result
+
+
 def swift_string(text):
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -276,6 +303,8 @@ def render():
         )
     op_lines = [f"        ({swift_string(module)}, {swift_string(name)})," for module, name in operations]
     module_lines = [f"        {swift_string(name)}: [{', '.join(swift_string(m) for m in modules)}]," for name, modules in resolvable_modules().items()]
+    argument_lines = [f"        {swift_string(name)}: [{', '.join(swift_string(a) for a in args)}]," for name, args in object_arguments().items()]
+    op_argument_lines = [f"        {swift_string(name)}: [{', '.join(swift_string(a) for a in args)}]," for name, args in sorted(operation_arguments().items())]
     namespace_lines = []
     for key, names in namespace_facts():
         namespace_lines.append(f"        {swift_string(key)}: [{', '.join(swift_string(n) for n in names)}],")
@@ -318,6 +347,17 @@ enum KerasCallFacts {{
     /// class found in that module); any other module is Keras's "Could not deserialize" error.
     static let resolvableModules: [String: Set<String>] = [
 {chr(10).join(module_lines)}
+    ]
+
+    /// The constructor parameters of each initializer, regularizer and constraint class, keyed
+    /// `initializers.GlorotUniform` (classes whose constructor takes `**kwargs` are left out).
+    static let objectArguments: [String: [String]] = [
+{chr(10).join(argument_lines)}
+    ]
+
+    /// The constructor parameters of each operation class (those taking `**kwargs` are left out).
+    static let operationArguments: [String: [String]] = [
+{chr(10).join(op_argument_lines)}
     ]
 
     /// The names `get` resolves in each namespace (`ALL_OBJECTS_DICT` of `keras.src.activations`,
