@@ -58,7 +58,7 @@ test-python: release
 test-keras2: release
 	python3 -m venv $(KERAS2_VENV)
 	$(KERAS2_VENV)/bin/pip install -q -r scripts/corpus/requirements-keras2.txt
-	KCONFORM=$(RELEASE_BIN) $(KERAS2_VENV)/bin/python -m pytest -q Tests/python/test_tf_keras.py
+	KCONFORM=$(RELEASE_BIN) $(KERAS2_VENV)/bin/python -m pytest -q Tests/python/test_tf_keras.py Tests/python/test_conversion_matrix.py
 
 ## Regenerates Corpus/golden/keras2 with tf-keras 2.21, and what Keras 3.15.1 does with each file.
 keras2-corpus:
