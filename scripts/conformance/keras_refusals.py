@@ -386,7 +386,10 @@ def _first_line(error):
     """The message's first line; when Keras wraps the cause ("... Exception encountered: CAUSE"), the
     cause's first line is appended as [cause: ...]."""
     text = str(error).strip()
-    first = (text.splitlines()[0] if text else "")[:MESSAGE_LIMIT]
+    lines = [line for line in text.splitlines() if line.strip()]
+    first = (lines[0] if lines else "")[:MESSAGE_LIMIT]
+    if first.endswith(":") and len(lines) > 1:  # "A total of 1 objects could not be loaded. ...:" + the error
+        first += " " + lines[1][:MESSAGE_LIMIT]
     marker = "Exception encountered:"
     if marker in text:
         cause = text.rsplit(marker, 1)[1].strip()
