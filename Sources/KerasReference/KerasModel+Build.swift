@@ -29,9 +29,19 @@ extension KerasModel {
             throw ReferenceError(ReferenceError.Code.notAModel, "\(fatal.ruleID): \(fatal.message)", at: fatal.location.description)
         }
         guard let modelConfig = file.config else { throw ReferenceError(ReferenceError.Code.notAModel, "the config is not a model", at: "config.json") }
-        let root = try LayerRegistry.make(modelConfig.root, options: options)
-        try DryRun.buildUnbuiltLayers(root)
-        return KerasModel(file: file, root: root, options: options)
+        // Built in a fresh naming session, as a load is (``AutoName``), so that saving and loading again
+        // give unnamed sub-layers the same names.
+        do {
+            return try AutoName.$session.withValue(AutoName()) { () throws(ReferenceError) -> KerasModel in
+                let root = try LayerRegistry.make(modelConfig.root, options: options)
+                try DryRun.buildUnbuiltLayers(root)
+                return KerasModel(file: file, root: root, options: options)
+            }
+        } catch let error as ReferenceError {
+            throw error
+        } catch {
+            throw ReferenceError(ReferenceError.Code.loadFailed, "\(error)", at: "config.json")
+        }
     }
 
     /// The `.keras` archive `save(to:)` writes, in memory: `metadata.json` (with `date`; nil means now),
