@@ -26,14 +26,7 @@ final class CallRecorder: @unchecked Sendable {
     /// Runs `model` on zeros with unknown dimensions as `size`, recording every call; nil when the inputs
     /// cannot be made within the dry run's budget or the run fails.
     static func run(_ model: KerasModel, unknownAs size: Int) -> CallRecorder? {
-        var inputs: [Tensor] = []
-        for shape in model.inputShapes {
-            guard !shape.isEmpty else { return nil }
-            let dimensions = shape.map { $0 ?? size }
-            guard dimensions.allSatisfy({ $0 >= 0 }), let count = dimensions.reduce(Optional(1), { total, next in total.flatMap { $0.multipliedReportingOverflow(by: next).overflow ? nil : $0 * next } }),
-                  count <= DryRun.maxInputElements else { return nil }
-            inputs.append(Tensor(zeros: dimensions))
-        }
+        guard let inputs = try? DryRun.zeroInputs(for: model.inputShapes, maxElements: DryRun.maxInputElements, unknownAs: size) else { return nil }
         let recorder = CallRecorder()
         do {
             _ = try $current.withValue(recorder) { () throws(ReferenceError) -> [Tensor] in try model.predict(inputs) }

@@ -347,37 +347,4 @@ final class FunctionalModel: BaseLayer, ModelLayer, @unchecked Sendable {
         if let sequential = layer as? SequentialModel, sequential.hasInputLayer { return 1 }
         return 0
     }
-
-    /// The tensors a node passes to its layer, in argument order; nil while one is not computed yet.
-    static func tensors(in arguments: JSONValue, produced: [TensorReference: Tensor], layers: [String: any Layer]) throws(ReferenceError) -> [Tensor]? {
-        var result: [Tensor] = []
-        var missing = false
-        func visit(_ value: JSONValue) throws(ReferenceError) {
-            switch value {
-            case .object(let object):
-                if object["class_name"]?.stringValue == "__keras_tensor__" {
-                    guard let history = object["config"]?["keras_history"], let reference = triple(history) else {
-                        throw ReferenceError(ReferenceError.Code.invalidGraph, "a __keras_tensor__ without keras_history")
-                    }
-                    try take(reference)
-                    return
-                }
-                for (_, item) in object { try visit(item) }
-            case .array(let items):
-                if let reference = triple(value), layers[reference.layer] != nil {
-                    try take(reference)
-                    return
-                }
-                for item in items { try visit(item) }
-            default:
-                return
-            }
-        }
-        func take(_ reference: TensorReference) throws(ReferenceError) {
-            guard layers[reference.layer] != nil else { throw ReferenceError(ReferenceError.Code.invalidGraph, "Unknown layer: \(reference.layer)") }
-            if let tensor = produced[reference] { result.append(tensor) } else { missing = true }
-        }
-        try visit(arguments)
-        return missing ? nil : result
-    }
 }

@@ -163,13 +163,13 @@ enum DryRun {
         }
     }
 
-    /// Zeros of every input shape with unknown dimensions (the batch among them) as 1; nil when a shape is
+    /// Zeros of every input shape with unknown dimensions (the batch among them) as `size`; nil when a shape is
     /// unknown or one input would hold more than `maxElements` elements. A negative dimension is Keras's error.
-    static func zeroInputs(for shapes: [Shape], maxElements: Int) throws(ReferenceError) -> [Tensor]? {
+    static func zeroInputs(for shapes: [Shape], maxElements: Int, unknownAs size: Int = 1) throws(ReferenceError) -> [Tensor]? {
         var inputs: [Tensor] = []
         for shape in shapes {
             guard !shape.isEmpty else { return nil }
-            let dimensions = shape.map { $0 ?? 1 }
+            let dimensions = shape.map { $0 ?? size }
             if let bad = dimensions.first(where: { $0 < 0 }) {
                 throw ReferenceError(ReferenceError.Code.invalidConfig, "Negative dimensions are not allowed in the shape argument. Received shape=\(shape.map { $0.map(String.init) ?? "None" }) (dimension \(bad))", at: "config.json")
             }

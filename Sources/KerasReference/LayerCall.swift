@@ -201,4 +201,12 @@ extension Layer {
 extension Tensor {
     /// A mask as Keras's `ops.cast(mask, "bool")`: nonzero is true.
     var asMask: Tensor { Tensor(shape: shape, scalars: scalars.map { $0 != 0 ? 1 : 0 }, dtype: .bool) }
+
+    /// `ops.any(self, axis=-1)`: a boolean tensor without the last axis.
+    var anyOverLastAxis: Tensor {
+        let width = max(lastDimension, 1)
+        let rows = count / width
+        let values = (0..<rows).map { row in scalars[(row * width)..<((row + 1) * width)].contains { $0 != 0 } ? Float(1) : 0 }
+        return Tensor(shape: Array(shape.dropLast()), scalars: values, dtype: .bool)
+    }
 }

@@ -41,7 +41,7 @@ enum CallContext {
 }
 
 /// The non-tensor keyword arguments of a layer's call (`kwargs`: `use_causal_mask`,
-/// `return_attention_scores`) and the argument each tensor was passed as: from the call a Functional is
+/// `return_attention_scores`), and how a node records its arguments: from the call a Functional is
 /// replaying, or outside one from every recorded call, which must then agree.
 struct CallArguments {
     let nodes: [JSONValue]
@@ -68,36 +68,6 @@ struct CallArguments {
 
     func flag(_ key: String) throws(ReferenceError) -> Bool { try value(key)?.boolValue ?? false }
 
-    /// The names of the tensors a call passes, in the order the Functional hands them over: positional
-    /// arguments named after `positional`, then keyword arguments by key; a tensor inside a list is named
-    /// `name.index` after its position in the list (`mask.1`), so null entries keep their place.
-    func tensorNames(positional: [String]) throws(ReferenceError) -> [String]? {
-        func names(_ value: JSONValue, _ path: String) -> [String] {
-            if Self.tensorCount(value) == 0 { return [] }
-            if value["class_name"]?.stringValue == "__keras_tensor__" { return [path] }
-            if let items = value.arrayValue {
-                if items.count == 3 || items.count == 4, items[0].stringValue != nil, items[1].intValue != nil { return [path] }
-                return items.enumerated().flatMap { names($1, "\(path).\($0)") }
-            }
-            return (value.objectValue ?? JSONObject()).flatMap { names($0.value, "\(path).\($0.key)") }
-        }
-        let layouts = nodes.map { node -> [String] in
-            let arguments = Self.positionalArguments(node)
-            var result = arguments.enumerated().flatMap { index, argument in
-                names(argument, index < positional.count ? positional[index] : "argument\(index)")
-            }
-            // tf-keras node lists carry tensors only in the first argument (FunctionalModel.tensors).
-            guard node["args"] != nil else { return result }
-            for (key, value) in Self.keywordArguments(node) { result += names(value, key) }
-            return result
-        }
-        guard let first = layouts.first else { return nil }
-        guard layouts.allSatisfy({ $0 == first }) else {
-            throw ReferenceError(ReferenceError.Code.notImplemented, "calls of this layer pass tensors in different arguments", at: layer)
-        }
-        return first
-    }
-
     /// The positional arguments of a node: Keras 3's `args`, or for a tf-keras node list
     /// `[[layer, node, tensor, kwargs], ...]` the one first argument it records (a tensor, or a list of them).
     static func positionalArguments(_ node: JSONValue) -> [JSONValue] {
@@ -111,19 +81,6 @@ struct CallArguments {
     static func keywordArguments(_ node: JSONValue) -> JSONObject {
         guard let entries = node.arrayValue else { return node["kwargs"]?.objectValue ?? JSONObject() }
         return entries.last?[3]?.objectValue ?? JSONObject()
-    }
-
-    private static func tensorCount(_ value: JSONValue) -> Int {
-        switch value {
-        case .object(let object):
-            if object["class_name"]?.stringValue == "__keras_tensor__" { return 1 }
-            return object.values.map(tensorCount).reduce(0, +)
-        case .array(let items):
-            if items.count == 3 || items.count == 4, items[0].stringValue != nil, items[1].intValue != nil { return 1 }
-            return items.map(tensorCount).reduce(0, +)
-        default:
-            return 0
-        }
     }
 }
 

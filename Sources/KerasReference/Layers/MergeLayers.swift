@@ -43,7 +43,7 @@ final class ElementwiseMerge: BaseLayer, @unchecked Sendable {
             var resultMask: Tensor?
             if let outputMask {
                 result = select(outputMask, result, Tensor(zeros: result.shape))
-                resultMask = anyLastAxis(outputMask)
+                resultMask = outputMask.anyOverLastAxis
             }
             return LayerResult([precision.round(result)], masks: [resultMask])
         }
@@ -64,15 +64,7 @@ final class ElementwiseMerge: BaseLayer, @unchecked Sendable {
             output = Tensor(shape: x.shape, scalars: zip(current.scalars, x.scalars).map(operation))
         }
         guard let result = output else { return LayerResult([]) }
-        return LayerResult([precision.round(result)], masks: [outputMask.map(anyLastAxis)])
-    }
-
-    /// `ops.any(mask, axis=-1)` of a 0/1 tensor.
-    private func anyLastAxis(_ mask: Tensor) -> Tensor {
-        let width = max(mask.lastDimension, 1)
-        let rows = mask.count / width
-        let values = (0..<rows).map { row in mask.scalars[(row * width)..<((row + 1) * width)].contains { $0 != 0 } ? Float(1) : 0 }
-        return Tensor(shape: Array(mask.shape.dropLast()), scalars: values, dtype: .bool)
+        return LayerResult([precision.round(result)], masks: [outputMask?.anyOverLastAxis])
     }
 
     /// `Merge.compute_mask`: the OR of the input masks when every input has one.
@@ -205,10 +197,7 @@ final class Concatenate: BaseLayer, @unchecked Sendable {
         do throws(ReferenceError) { joined = try Self.join(parts, axis: axis) } catch {
             throw ReferenceError(error.code, error.reason, at: name)
         }
-        let width = max(joined.lastDimension, 1)
-        let rows = joined.count / width
-        let values = (0..<rows).map { row in joined.scalars[(row * width)..<((row + 1) * width)].contains { $0 != 0 } ? Float(1) : 0 }
-        return [Tensor(shape: Array(joined.shape.dropLast()), scalars: values, dtype: .bool)]
+        return [joined.anyOverLastAxis]
     }
 
     override func call(_ inputs: [Tensor]) throws(ReferenceError) -> [Tensor] {
